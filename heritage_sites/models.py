@@ -1,0 +1,537 @@
+"""The heritage domain: where things are, who holds them, and their 3D captures.
+
+Translated fields (names, titles, descriptions) are registered in ``translation.py``;
+django-modeltranslation adds one column per language in ``settings.LANGUAGES``.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from heritage_sites.querysets import ArtefactQuerySet, HeritageSiteQuerySet, ScanQuerySet
+from heritage_sites.storage import public_storage
+
+# Years are astronomical-ish: negative for BCE (-200 is 200 BCE). No year 0 check: dating
+# ranges in catalogues use it loosely and nothing here depends on it.
+YEAR_VALIDATORS = [MinValueValidator(-10000), MaxValueValidator(2100)]
+
+
+class PublicationState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    PUBLISHED = "published", _("Published")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Licence(models.TextChoices):
+    CC0 = "CC0-1.0", "CC0 1.0"
+    CC_BY = "CC-BY-4.0", "CC BY 4.0"
+    CC_BY_SA = "CC-BY-SA-4.0", "CC BY-SA 4.0"
+    CC_BY_NC = "CC-BY-NC-4.0", "CC BY-NC 4.0"
+    IN_COPYRIGHT = "InC", _("In Copyright")
+
+
+class TimeStamped(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+def _check_year_range(start: int | None, end: int | None, start_field: str, end_field: str):
+    if start is not None and end is not None and end < start:
+        raise ValidationError(
+            {end_field: _("The end year (%(end)s) is before the start year (%(start)s).")},
+            params={"end": end, "start": start},
+        )
+
+
+class Country(models.Model):
+    """A state party on the routes, identified by its ISO 3166-1 codes."""
+
+    iso2 = models.CharField(
+        _("ISO 3166-1 alpha-2 code"),
+        max_length=2,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Z]{2}$", _("Use two capital letters, e.g. UZ."))],
+    )
+    iso3 = models.CharField(
+        _("ISO 3166-1 alpha-3 code"),
+        max_length=3,
+        blank=True,
+        validators=[RegexValidator(r"^[A-Z]{3}$", _("Use three capital letters, e.g. UZB."))],
+    )
+    name = models.CharField(_("name"), max_length=128)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = _("countries")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.iso2})"
+
+
+class Institution(TimeStamped):
+    """A museum, university or heritage authority. Curators belong to institutions."""
+
+    class Kind(models.TextChoices):
+        MUSEUM = "museum", _("Museum")
+        UNIVERSITY = "university", _("University or research institute")
+        HERITAGE_AUTHORITY = "heritage_authority", _("Heritage authority")
+        OTHER = "other", _("Other")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    slug = models.SlugField(max_length=120, unique=True, allow_unicode=False)
+    name = models.CharField(_("name"), max_length=255)
+    kind = models.CharField(max_length=32, choices=Kind.choices, default=Kind.MUSEUM)
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="institutions")
+    city = models.CharField(max_length=128, blank=True)
+    website = models.URLField(blank=True)
+    curators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="institutions"
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Corridor(models.Model):
+    """A named route of the Silk Roads, used to tag sites (and, later, to build routes)."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    maritime = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Material(models.Model):
+    """A material an artefact is made of (bronze, silk, glazed earthenware...)."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class HeritageSite(TimeStamped):
+    """A World Heritage property or one component site of a serial property."""
+
+    class Category(models.TextChoices):
+        CULTURAL = "cultural", _("Cultural")
+        NATURAL = "natural", _("Natural")
+        MIXED = "mixed", _("Mixed")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    slug = models.SlugField(max_length=200, unique=True)
+    name = models.CharField(_("name"), max_length=500)
+    description = models.TextField(_("description"), blank=True)
+    latitude = models.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        validators=[
+            MinValueValidator(-90, _("Latitude must be between -90 and 90 degrees.")),
+            MaxValueValidator(90, _("Latitude must be between -90 and 90 degrees.")),
+        ],
+    )
+    longitude = models.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        validators=[
+            MinValueValidator(-180, _("Longitude must be between -180 and 180 degrees.")),
+            MaxValueValidator(180, _("Longitude must be between -180 and 180 degrees.")),
+        ],
+    )
+    countries = models.ManyToManyField(Country, related_name="sites", blank=True)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="components",
+        help_text=_("For a component site: the serial property it belongs to."),
+    )
+    unesco_id = models.PositiveIntegerField(
+        _("UNESCO id_no"), null=True, blank=True, help_text=_("The World Heritage List number.")
+    )
+    unesco_component_ref = models.CharField(
+        _("UNESCO component reference"), max_length=32, blank=True, help_text="e.g. 1442-001"
+    )
+    inscription_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1978), MaxValueValidator(2100)]
+    )
+    criteria = models.CharField(max_length=64, blank=True, help_text="e.g. (ii)(iii)(v)(vi)")
+    category = models.CharField(max_length=16, choices=Category.choices, blank=True)
+    in_danger = models.BooleanField(default=False)
+    area_hectares = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    period_start = models.SmallIntegerField(
+        null=True, blank=True, validators=YEAR_VALIDATORS, help_text=_("Negative for BCE.")
+    )
+    period_end = models.SmallIntegerField(
+        null=True, blank=True, validators=YEAR_VALIDATORS, help_text=_("Negative for BCE.")
+    )
+    corridors = models.ManyToManyField(Corridor, related_name="sites", blank=True)
+    state = models.CharField(
+        max_length=16, choices=PublicationState.choices, default=PublicationState.DRAFT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = HeritageSiteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unesco_id"],
+                condition=Q(parent__isnull=True, unesco_id__isnull=False),
+                name="site_unique_unesco_id_for_properties",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__gte=-90, latitude__lte=90),
+                name="site_latitude_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__gte=-180, longitude__lte=180),
+                name="site_longitude_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_start__isnull=True)
+                | Q(period_end__isnull=True)
+                | Q(period_end__gte=models.F("period_start")),
+                name="site_period_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("id")), name="site_not_its_own_parent"
+            ),
+        ]
+        indexes = [models.Index(fields=["state"]), models.Index(fields=["latitude", "longitude"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        _check_year_range(self.period_start, self.period_end, "period_start", "period_end")
+        if self.parent_id and self.pk:
+            ancestor = self.parent
+            while ancestor is not None:
+                if ancestor.pk == self.pk:
+                    raise ValidationError({"parent": _("A site cannot be a component of itself.")})
+                ancestor = ancestor.parent
+
+
+class Artefact(TimeStamped):
+    """A relic held by an institution, optionally tied to the site it came from."""
+
+    class ObjectType(models.TextChoices):
+        VESSEL = "vessel", _("Vessel")
+        COIN = "coin", _("Coin")
+        STELE = "stele", _("Stele or inscription")
+        SCULPTURE = "sculpture", _("Sculpture")
+        FIGURINE = "figurine", _("Figurine")
+        TEXTILE = "textile", _("Textile")
+        MANUSCRIPT = "manuscript", _("Manuscript")
+        PAINTING = "painting", _("Painting or mural")
+        TILE = "tile", _("Tile")
+        JEWELLERY = "jewellery", _("Jewellery")
+        WEAPON = "weapon", _("Weapon")
+        TOOL = "tool", _("Tool or instrument")
+        ARCHITECTURAL = "architectural", _("Architectural element")
+        OTHER = "other", _("Other")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    slug = models.SlugField(max_length=200, unique=True)
+    title = models.CharField(_("title"), max_length=500)
+    description = models.TextField(_("description"), blank=True)
+    accession_number = models.CharField(max_length=100)
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="artefacts")
+    site = models.ForeignKey(
+        HeritageSite,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="artefacts",
+        verbose_name=_("site of origin"),
+    )
+    materials = models.ManyToManyField(Material, related_name="artefacts", blank=True)
+    object_type = models.CharField(max_length=32, choices=ObjectType.choices)
+    date_earliest = models.SmallIntegerField(
+        null=True, blank=True, validators=YEAR_VALIDATORS, help_text=_("Negative for BCE.")
+    )
+    date_latest = models.SmallIntegerField(
+        null=True, blank=True, validators=YEAR_VALIDATORS, help_text=_("Negative for BCE.")
+    )
+    height_mm = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
+    width_mm = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
+    depth_mm = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
+    weight_g = models.DecimalField(max_digits=11, decimal_places=2, null=True, blank=True)
+    provenance = models.TextField(blank=True)
+    licence = models.CharField(max_length=16, choices=Licence.choices)
+    rights_holder = models.CharField(max_length=255)
+    attribution = models.CharField(max_length=500, blank=True)
+    state = models.CharField(
+        max_length=16, choices=PublicationState.choices, default=PublicationState.DRAFT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = ArtefactQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution", "accession_number"],
+                name="artefact_unique_accession_per_institution",
+                violation_error_message=_(
+                    "This institution already has an artefact with this accession number."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(date_earliest__isnull=True)
+                | Q(date_latest__isnull=True)
+                | Q(date_latest__gte=models.F("date_earliest")),
+                name="artefact_dating_latest_after_earliest",
+            ),
+            models.CheckConstraint(
+                condition=Q(licence__in=Licence.values), name="artefact_licence_known"
+            ),
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gt": 0}),
+                    name=f"artefact_{field}_positive",
+                )
+                for field in ("height_mm", "width_mm", "depth_mm", "weight_g")
+            ],
+        ]
+        indexes = [models.Index(fields=["state"])]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.accession_number})"
+
+    def clean(self) -> None:
+        _check_year_range(self.date_earliest, self.date_latest, "date_earliest", "date_latest")
+        for field in ("height_mm", "width_mm", "depth_mm", "weight_g"):
+            value = getattr(self, field)
+            if value is not None and value <= 0:
+                raise ValidationError({field: _("Must be greater than zero.")})
+
+    @property
+    def dimensions_mm(self) -> tuple[float, float, float] | None:
+        """Catalogued height, width, depth in millimetres, when all three are known."""
+        values = (self.height_mm, self.width_mm, self.depth_mm)
+        if any(value is None for value in values):
+            return None
+        return tuple(float(value) for value in values)
+
+
+def scan_original_path(scan: "Scan", filename: str) -> str:
+    # The stored name never comes from the client: a fresh UUID folder per scan.
+    return f"scans/{scan.public_id}/original/{scan.stored_name()}"
+
+
+def derivative_path(derivative: "Derivative", filename: str) -> str:
+    # Unguessable and immutable: a new generation of derivatives gets new keys.
+    return f"derivatives/{derivative.scan.public_id}/{uuid.uuid4().hex}/{filename}"
+
+
+class Scan(TimeStamped):
+    """One uploaded 3D capture of an artefact or of a site. The original is never changed."""
+
+    class Format(models.TextChoices):
+        OBJ_ZIP = "obj_zip", _("OBJ with MTL and textures (zip)")
+        STL = "stl", "STL"
+        PLY = "ply", "PLY"
+        GLB = "glb", _("glTF 2.0 binary (GLB)")
+        GLTF_ZIP = "gltf_zip", _("glTF 2.0 with buffers and textures (zip)")
+        OFF = "off", "OFF"
+
+    class CaptureMethod(models.TextChoices):
+        PHOTOGRAMMETRY = "photogrammetry", _("Photogrammetry")
+        LASER = "laser", _("Laser scanning")
+        STRUCTURED_LIGHT = "structured_light", _("Structured light")
+        CT = "ct", _("Computed tomography")
+        MODELLED = "modelled", _("Modelled")
+
+    class Kind(models.TextChoices):
+        AS_FOUND = "as_found", _("As-found scan")
+        VIRTUAL_RESTORATION = "virtual_restoration", _("Virtual restoration")
+        HYPOTHETICAL_RECONSTRUCTION = "hypothetical", _("Hypothetical reconstruction")
+
+    class Unit(models.TextChoices):
+        MM = "mm", _("millimetres")
+        CM = "cm", _("centimetres")
+        M = "m", _("metres")
+
+    class State(models.TextChoices):
+        UPLOADED = "uploaded", _("Uploaded")
+        QUEUED = "queued", _("Queued")
+        PROCESSING = "processing", _("Processing")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    artefact = models.ForeignKey(
+        Artefact, on_delete=models.CASCADE, null=True, blank=True, related_name="scans"
+    )
+    site = models.ForeignKey(
+        HeritageSite, on_delete=models.CASCADE, null=True, blank=True, related_name="scans"
+    )
+    title = models.CharField(max_length=255, blank=True)
+    original = models.FileField(upload_to=scan_original_path, max_length=500)
+    original_filename = models.CharField(max_length=255)
+    format = models.CharField(max_length=16, choices=Format.choices, blank=True)
+    byte_size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64, db_index=True)
+    capture_method = models.CharField(max_length=32, choices=CaptureMethod.choices)
+    device = models.CharField(max_length=255, blank=True)
+    capture_date = models.DateField(null=True, blank=True)
+    operator = models.CharField(max_length=255, blank=True)
+    kind = models.CharField(max_length=32, choices=Kind.choices, default=Kind.AS_FOUND)
+    derived_from = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="derivations",
+        help_text=_("For a restoration or reconstruction: the scan it is based on."),
+    )
+    procedural = models.BooleanField(
+        default=False,
+        help_text=_("A generated stand-in, not a capture of the real object."),
+    )
+    unit = models.CharField(
+        _("declared unit"),
+        max_length=2,
+        choices=Unit.choices,
+        blank=True,
+        help_text=_("Leave empty when unknown: the pipeline then guesses and says why."),
+    )
+    state = models.CharField(max_length=16, choices=State.choices, default=State.UPLOADED)
+    failure_reason = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # A worker holds a scan in processing only until this moment; the reaper takes it back after.
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    report = models.JSONField(default=dict, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = ScanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(artefact__isnull=False, site__isnull=True)
+                | Q(artefact__isnull=True, site__isnull=False),
+                name="scan_of_artefact_or_site",
+                violation_error_message=_("A scan belongs to an artefact or to a site, not both."),
+            ),
+            models.UniqueConstraint(
+                fields=["artefact", "sha256"],
+                condition=Q(artefact__isnull=False),
+                name="scan_unique_bytes_per_artefact",
+                violation_error_message=_("This exact file was already uploaded for the artefact."),
+            ),
+            models.UniqueConstraint(
+                fields=["site", "sha256"],
+                condition=Q(site__isnull=False),
+                name="scan_unique_bytes_per_site",
+                violation_error_message=_("This exact file was already uploaded for the site."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="failed") | ~Q(failure_reason=""),
+                name="scan_failed_has_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "lease_expires_at"])]
+
+    def __str__(self) -> str:
+        return self.title or self.original_filename
+
+    def clean(self) -> None:
+        # "Artefact or site, not both" is a CheckConstraint, validated by full_clean() too.
+        if self.kind != self.Kind.AS_FOUND and self.derived_from_id is None:
+            raise ValidationError(
+                {"derived_from": _("A restoration or reconstruction must name the scan it uses.")}
+            )
+        if self.derived_from_id and self.derived_from_id == self.pk:
+            raise ValidationError({"derived_from": _("A scan cannot be derived from itself.")})
+
+    def stored_name(self) -> str:
+        """The key name of the original: a fixed name plus the detected extension."""
+        extension = {
+            self.Format.OBJ_ZIP: "zip",
+            self.Format.GLTF_ZIP: "zip",
+            self.Format.STL: "stl",
+            self.Format.PLY: "ply",
+            self.Format.GLB: "glb",
+            self.Format.OFF: "off",
+        }.get(self.format, "bin")
+        return f"original.{extension}"
+
+    @property
+    def owner_institution(self) -> Institution | None:
+        return self.artefact.institution if self.artefact_id else None
+
+
+class Derivative(models.Model):
+    """A file made from a scan: a web model, a level of detail, a poster or a turntable."""
+
+    class Kind(models.TextChoices):
+        WEB = "web", _("Web model (GLB)")
+        LOD = "lod", _("Level of detail (GLB)")
+        POSTER = "poster", _("Poster image")
+        TURNTABLE = "turntable", _("Turntable animation")
+
+    scan = models.ForeignKey(Scan, on_delete=models.CASCADE, related_name="derivatives")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    file = models.FileField(upload_to=derivative_path, storage=public_storage, max_length=500)
+    content_type = models.CharField(max_length=64)
+    byte_size = models.PositiveBigIntegerField()
+    face_count = models.PositiveIntegerField(null=True, blank=True)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "-face_count", "-width"]
+        indexes = [models.Index(fields=["scan", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.scan}"

@@ -1,0 +1,74 @@
+"""Reusable filters. Views, the API and pages ask these, never spell the rules out again."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import models
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+PUBLISHED = "published"
+
+
+def _curated_institution_ids(user: AbstractBaseUser | AnonymousUser) -> list[int] | None:
+    """Institutions whose drafts the user may see; None means every institution (staff)."""
+    if not user.is_authenticated:
+        return []
+    if user.is_superuser or user.is_staff:
+        return None
+    return list(user.institutions.values_list("pk", flat=True))
+
+
+class HeritageSiteQuerySet(models.QuerySet):
+    def published(self) -> HeritageSiteQuerySet:
+        return self.filter(state=PUBLISHED)
+
+    def properties(self) -> HeritageSiteQuerySet:
+        """Whole World Heritage properties, not their component sites."""
+        return self.filter(parent__isnull=True)
+
+    def visible_to(self, user) -> HeritageSiteQuerySet:
+        """Published sites, plus every site for staff. Sites have no owning institution yet."""
+        if user.is_authenticated and (user.is_staff or user.is_superuser):
+            return self
+        return self.published()
+
+
+class ArtefactQuerySet(models.QuerySet):
+    def published(self) -> ArtefactQuerySet:
+        return self.filter(state=PUBLISHED)
+
+    def visible_to(self, user) -> ArtefactQuerySet:
+        """Published artefacts, plus the drafts of the user's own institutions."""
+        institution_ids = _curated_institution_ids(user)
+        if institution_ids is None:
+            return self
+        return self.filter(models.Q(state=PUBLISHED) | models.Q(institution__in=institution_ids))
+
+    def editable_by(self, user) -> ArtefactQuerySet:
+        institution_ids = _curated_institution_ids(user)
+        if institution_ids is None:
+            return self
+        return self.filter(institution__in=institution_ids)
+
+
+class ScanQuerySet(models.QuerySet):
+    def ready(self) -> ScanQuerySet:
+        return self.filter(state="ready")
+
+    def published(self) -> ScanQuerySet:
+        """Ready scans of published artefacts or published sites."""
+        return self.ready().filter(
+            models.Q(artefact__state=PUBLISHED) | models.Q(site__state=PUBLISHED)
+        )
+
+    def visible_to(self, user) -> ScanQuerySet:
+        institution_ids = _curated_institution_ids(user)
+        if institution_ids is None:
+            return self
+        return self.filter(
+            models.Q(pk__in=self.published().values("pk"))
+            | models.Q(artefact__institution__in=institution_ids)
+        )

@@ -1,0 +1,48 @@
+"""Fields that carry one value per language (django-modeltranslation)."""
+
+from modeltranslation.translator import TranslationOptions, register
+
+from heritage_sites.models import (
+    Artefact,
+    Corridor,
+    Country,
+    HeritageSite,
+    Institution,
+    Material,
+)
+
+
+@register(Country)
+class CountryTranslation(TranslationOptions):
+    fields = ("name",)
+    required_languages = ("en",)
+
+
+@register(Institution)
+class InstitutionTranslation(TranslationOptions):
+    fields = ("name",)
+    required_languages = ("en",)
+
+
+@register(Corridor)
+class CorridorTranslation(TranslationOptions):
+    fields = ("name",)
+    required_languages = ("en",)
+
+
+@register(Material)
+class MaterialTranslation(TranslationOptions):
+    fields = ("name",)
+    required_languages = ("en",)
+
+
+@register(HeritageSite)
+class HeritageSiteTranslation(TranslationOptions):
+    fields = ("name", "description")
+    required_languages = ("en",)
+
+
+@register(Artefact)
+class ArtefactTranslation(TranslationOptions):
+    fields = ("title", "description")
+    required_languages = ("en",)

@@ -1,0 +1,255 @@
+"""Settings for the Silk Road virtual museum.
+
+One file, driven by environment variables. With no variable set the museum runs
+embedded: SQLite, local ``media/``, and a Celery worker that talks to the web
+process through folders on disk (no broker server). Every variable is read and
+checked here, once; a bad value stops the start with a message naming it.
+"""
+
+from pathlib import Path
+
+import dj_database_url
+
+from museum.env import Env
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+env = Env()
+
+# Where the embedded default keeps its database, broker folders and scratch files.
+DATA_DIR = env.path("MUSEUM_DATA_DIR", BASE_DIR / "var")
+# The one write at start-up: the embedded default needs this folder before anything opens it.
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+DEBUG = env.bool("DJANGO_DEBUG", False)
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG and env.is_set("DJANGO_ALLOWED_HOSTS"):
+        env.fail("DJANGO_SECRET_KEY", "must be set when DJANGO_ALLOWED_HOSTS is set (production)")
+    # Embedded default: a key that is only good for one machine's local museum.
+    SECRET_KEY = "embedded-default-insecure-key-set-DJANGO_SECRET_KEY-in-production"
+
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    # modeltranslation must come before the admin so it can patch model admins.
+    "modeltranslation",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "rest_framework_api_key",
+    "django_filters",
+    "corsheaders",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "heritage_sites",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "museum.urls"
+WSGI_APPLICATION = "museum.wsgi.application"
+ASGI_APPLICATION = "museum.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------------
+DATABASES = {
+    "default": env.database(
+        "DATABASE_URL", f"sqlite:///{DATA_DIR / 'museum.sqlite3'}", parse=dj_database_url.parse
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the worker write while the web process reads; the timeout rides out short locks.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
+else:
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", 60)
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# --- Languages ------------------------------------------------------------------------------
+# The museum speaks these languages. Adding one is adding a line here and running
+# makemigrations: modeltranslation then gives every translated field a column for it.
+# Uzbek, Kazakh, Kyrgyz, Tajik and Urdu are next.
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", "English"),
+    ("zh-hans", "简体中文"),
+    ("ar", "العربية"),
+    ("ru", "Русский"),
+    ("fa", "فارسی"),
+    ("tr", "Türkçe"),
+    ("fr", "Français"),
+]
+LANGUAGES_BIDI = ["he", "ar", "ar-dz", "ckb", "fa", "ps", "ug", "ur"]
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+LOCALE_PATHS = [BASE_DIR / "locale"]
+
+# --- Files ----------------------------------------------------------------------------------
+STATIC_URL = "static/"
+STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles")
+MEDIA_URL = env.str("MEDIA_URL", "/media/")
+MEDIA_ROOT = env.path("MEDIA_ROOT", BASE_DIR / "media")
+
+STORAGE_BACKEND = env.choice("STORAGE_BACKEND", "local", ["local", "s3"])
+if STORAGE_BACKEND == "s3":
+    _s3_common = {
+        "bucket_name": env.str("S3_BUCKET", required=True),
+        "endpoint_url": env.str("S3_ENDPOINT_URL", "") or None,
+        "region_name": env.str("S3_REGION", "us-east-1"),
+        "access_key": env.str("S3_ACCESS_KEY_ID", "") or None,
+        "secret_key": env.str("S3_SECRET_ACCESS_KEY", "") or None,
+        "addressing_style": env.choice("S3_ADDRESSING_STYLE", "path", ["path", "virtual"]),
+        # Never overwrite an existing key: a new file gets a new name.
+        "file_overwrite": False,
+    }
+    STORAGES = {
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                **_s3_common,
+                "location": "private",
+                "default_acl": None,
+                "querystring_auth": True,
+                "querystring_expire": env.int("S3_PRESIGNED_EXPIRY_SECONDS", 600),
+            },
+        },
+        "public": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                **_s3_common,
+                "location": "public",
+                "querystring_auth": False,
+                "custom_domain": env.str("S3_PUBLIC_DOMAIN", "") or None,
+                "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+            },
+        },
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+else:
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "public": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedStaticFilesStorage"
+        },
+    }
+
+# Scan uploads: refused above this size with a message that says the limit.
+SCAN_UPLOAD_MAX_BYTES = env.int("SCAN_UPLOAD_MAX_BYTES", 1024**3)
+# Bodies above this go to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+FILE_UPLOAD_TEMP_DIR = env.path("FILE_UPLOAD_TEMP_DIR", DATA_DIR / "uploads-tmp")
+FILE_UPLOAD_TEMP_DIR.mkdir(parents=True, exist_ok=True)
+
+# --- Background work ------------------------------------------------------------------------
+# Embedded default: kombu's filesystem transport, a worker beside the web server, no server.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", "filesystem://")
+CELERY_BROKER_FOLDER = DATA_DIR / "broker"
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", False)
+# A scan never runs longer than the hard limit; the soft limit lets it fail with a reason first.
+SCAN_SOFT_TIME_LIMIT = env.int("SCAN_SOFT_TIME_LIMIT", 900)
+SCAN_HARD_TIME_LIMIT = env.int("SCAN_HARD_TIME_LIMIT", 960)
+SCAN_MAX_ATTEMPTS = env.int("SCAN_MAX_ATTEMPTS", 3)
+# Memory cap (bytes of address space) for the child process that parses one scan.
+SCAN_PARSE_MEMORY_LIMIT = env.int("SCAN_PARSE_MEMORY_LIMIT", 8 * 1024**3)
+if SCAN_SOFT_TIME_LIMIT >= SCAN_HARD_TIME_LIMIT:
+    env.fail("SCAN_SOFT_TIME_LIMIT", "must be lower than SCAN_HARD_TIME_LIMIT")
+
+# --- API ------------------------------------------------------------------------------------
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", [])
+CORS_URLS_REGEX = r"^/api/.*$"
+
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_THROTTLE_ANON", "120/min"),
+        "user": env.str("API_THROTTLE_USER", "600/min"),
+        "api_key": env.str("API_THROTTLE_KEY", "1200/min"),
+    },
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Silk Road Virtual Museum API",
+    "DESCRIPTION": "Heritage sites, artefacts and 3D scans along the overland and maritime "
+    "Silk Roads, in many languages.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+# --- Security in production -----------------------------------------------------------------
+if not DEBUG and env.bool("DJANGO_SECURE", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

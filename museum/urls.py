@@ -1,0 +1,14 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("heritage_sites.pages.urls")),
+]
+
+if settings.STORAGE_BACKEND == "local":
+    # The embedded default serves uploads itself; production serves them from object storage.
+    from heritage_sites.pages.views import serve_media
+
+    urlpatterns += [path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve_media)]
