@@ -32,3 +32,12 @@ task_time_limit = settings.SCAN_HARD_TIME_LIMIT
 task_ignore_result = True
 worker_hijack_root_logger = False
 broker_connection_retry_on_startup = True
+
+# The reaper takes back scans whose worker vanished and re-sends lost messages.
+beat_schedule = {
+    "reap-scans": {
+        "task": "heritage_sites.tasks.reap_scans",
+        "schedule": float(settings.SCAN_REAPER_INTERVAL),
+    }
+}
+beat_schedule_filename = str(settings.DATA_DIR / "celerybeat-schedule")

@@ -201,7 +201,13 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", False)
 # A scan never runs longer than the hard limit; the soft limit lets it fail with a reason first.
 SCAN_SOFT_TIME_LIMIT = env.int("SCAN_SOFT_TIME_LIMIT", 900)
 SCAN_HARD_TIME_LIMIT = env.int("SCAN_HARD_TIME_LIMIT", 960)
-SCAN_MAX_ATTEMPTS = env.int("SCAN_MAX_ATTEMPTS", 3)
+SCAN_MAX_ATTEMPTS = env.int("SCAN_MAX_ATTEMPTS", 3, minimum=1)
+# A worker renews its hold on a scan while it works; a scan whose hold lapsed (worker killed)
+# is taken back by the reaper, which runs every SCAN_REAPER_INTERVAL seconds.
+SCAN_LEASE_SECONDS = env.int("SCAN_LEASE_SECONDS", 120, minimum=5)
+SCAN_REAPER_INTERVAL = env.int("SCAN_REAPER_INTERVAL", 60, minimum=1)
+# A scan queued this long without being picked up is enqueued again (lost message).
+SCAN_REQUEUE_AFTER = env.int("SCAN_REQUEUE_AFTER", 900, minimum=1)
 # Memory cap (bytes of address space) for the child process that parses one scan.
 SCAN_PARSE_MEMORY_LIMIT = env.int("SCAN_PARSE_MEMORY_LIMIT", 8 * 1024**3)
 if SCAN_SOFT_TIME_LIMIT >= SCAN_HARD_TIME_LIMIT:

@@ -1,8 +1,13 @@
-"""Shared test settings: media in a temporary folder, tasks run eagerly unless a test says so."""
+"""Shared test settings: media in a temporary folder; tasks go to an in-memory broker.
+
+Tests that want processing to happen call the service themselves or use ``eager_tasks``.
+"""
 
 from pathlib import Path
 
 import pytest
+
+from museum.celery import app as celery_app
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 CORPUS = SHARED / "corpus"
@@ -18,7 +23,22 @@ needs_shared_data = pytest.mark.skipif(
 )
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _in_memory_broker():
+    # kombu's in-memory transport: .delay() really publishes, nobody consumes.
+    celery_app.conf.update(broker_url="memory://", task_always_eager=False)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.FILE_UPLOAD_TEMP_DIR = tmp_path / "upload-tmp"
+    settings.FILE_UPLOAD_TEMP_DIR.mkdir()
+
+
+@pytest.fixture
+def eager_tasks():
+    """Run tasks in the calling process as soon as they are sent."""
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = False

@@ -1,0 +1,26 @@
+"""Background tasks: take an id, call a service. Nothing else lives here."""
+
+from celery import shared_task
+
+from heritage_sites import scan_processing
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=5,
+    ignore_result=True,
+)
+def process_scan(self, scan_id: int) -> str | None:
+    """Process one scan. Transient failures (storage, database) retry with backoff."""
+    try:
+        return scan_processing.scan_process(scan_id=scan_id)
+    except scan_processing.TransientError as exc:
+        raise self.retry(exc=exc, countdown=min(300, 10 * 2**self.request.retries)) from exc
+
+
+@shared_task(ignore_result=True, soft_time_limit=120, time_limit=150)
+def reap_scans() -> dict[str, int]:
+    """Take back scans whose worker vanished; resend messages that were lost."""
+    return scan_processing.scan_reap()
