@@ -31,7 +31,9 @@ def _test_fault(hook: str) -> None:
     elif hook == "spawn-and-sleep":
         import subprocess
 
-        subprocess.Popen([sys.executable, "-c", "import time; time.sleep(3600)"])
+        helper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(3600)"])
+        if os.environ.get(TEST_HOOK + "_PIDFILE"):
+            Path(os.environ[TEST_HOOK + "_PIDFILE"]).write_text(str(helper.pid))
         time.sleep(3600)
     elif hook == "allocate":
         blocks = []
