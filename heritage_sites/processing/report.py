@@ -1,0 +1,302 @@
+"""The validation report: what a curator needs to know about a mesh, computed with numpy.
+
+trimesh's cached properties cost seconds and gigabytes at a million faces (FIELD-NOTES), so
+topology is computed here from integer edge keys on position-welded vertices: a texture or
+normal seam does not count as an open edge, a real hole does.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import trimesh
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+from heritage_sites.processing.load import weld
+
+MM_PER_UNIT = {"mm": 1.0, "cm": 10.0, "m": 1000.0, "in": 25.4}
+CATALOGUE_TOLERANCE = 0.20
+
+
+def _issue(code: str, message: str) -> dict:
+    return {"code": code, "message": message}
+
+
+def build_report(
+    mesh: trimesh.Trimesh,
+    *,
+    fmt: str,
+    declared_unit: str | None,
+    catalogue_dimensions_mm: tuple[float, float, float] | None,
+    has_normals: bool = False,
+    textures: list[dict] | None = None,
+) -> dict:
+    """Measure the mesh. Errors (reasons to refuse) and warnings are separate lists."""
+    vertices = np.asarray(mesh.vertices, dtype=np.float64)
+    faces = np.asarray(mesh.faces, dtype=np.int64).reshape(-1, 3)
+    errors: list[dict] = []
+    warnings: list[dict] = []
+    report: dict = {
+        "vertices": len(vertices),
+        "faces": len(faces),
+        "errors": errors,
+        "warnings": warnings,
+    }
+    report.update(_appearance(mesh, has_normals, textures or []))
+    if len(faces) == 0:
+        errors.append(_issue("no_faces", "The model has no faces: there is no surface to show."))
+        return report
+    if faces.min() < 0 or faces.max() >= len(vertices):
+        errors.append(
+            _issue(
+                "invalid_indices",
+                "Some faces refer to vertices that do not exist (an index out of range).",
+            )
+        )
+        return report
+    finite = np.isfinite(vertices).all(axis=1)
+    report["non_finite_vertices"] = int((~finite).sum())
+    if not finite.all():
+        errors.append(
+            _issue(
+                "non_finite",
+                f"{report['non_finite_vertices']:,} vertices have coordinates that are not "
+                "numbers (NaN or infinity). Export the model again.",
+            )
+        )
+        return report
+    report.update(_topology(vertices, faces, warnings))
+    if report["degenerate_faces"] == len(faces):
+        errors.append(
+            _issue(
+                "all_degenerate",
+                "Every face has zero area: the model has no visible surface.",
+            )
+        )
+        return report
+    report.update(_measures(vertices, faces, report, warnings))
+    report.update(_dimensions(vertices, fmt, declared_unit, catalogue_dimensions_mm, warnings))
+    for key in ("surface_area", "volume"):
+        if report.get(key) is not None:
+            factor = report["mm_per_unit"] ** (2 if key == "surface_area" else 3)
+            report[f"{key}_mm{2 if key == 'surface_area' else 3}"] = report[key] * factor
+    return report
+
+
+def _appearance(mesh: trimesh.Trimesh, has_normals: bool, textures: list[dict]) -> dict:
+    visual = mesh.visual
+    kind = getattr(visual, "kind", None)
+    uv = getattr(visual, "uv", None) if kind == "texture" else None
+    image = None
+    if kind == "texture":
+        material = getattr(visual, "material", None)
+        image = getattr(material, "image", None) or getattr(material, "baseColorTexture", None)
+    return {
+        "has_normals": bool(has_normals),
+        "has_uvs": uv is not None and len(uv) > 0,
+        "has_texture": image is not None,
+        "has_vertex_colors": kind == "vertex",
+        "textures": textures,
+    }
+
+
+def _topology(vertices: np.ndarray, faces: np.ndarray, warnings: list[dict]) -> dict:
+    # Weld at trimesh's merge tolerance (1e-8): exporters round coordinates differently on
+    # the two sides of an edge, which exact equality would count as holes.
+    _, welded = weld(np.round(vertices, 8))
+    n = int(welded.max()) + 1
+    tri = welded[faces]
+    a, b, c = tri[:, 0], tri[:, 1], tri[:, 2]
+    corners_repeat = (a == b) | (b == c) | (a == c)
+    corner = vertices[faces]
+    cross = np.cross(corner[:, 1] - corner[:, 0], corner[:, 2] - corner[:, 0])
+    doubled_area = np.linalg.norm(cross, axis=1)
+    scale = float(np.ptp(vertices, axis=0).max()) or 1.0
+    degenerate = corners_repeat | (doubled_area <= (scale * 1e-12) ** 2)
+
+    ordered = np.sort(tri, axis=1)
+    if n < 2**21:
+        face_keys = (ordered[:, 0] << 42) | (ordered[:, 1] << 21) | ordered[:, 2]
+        unique_faces = len(np.unique(face_keys))
+    else:
+        unique_faces = len(np.unique(ordered, axis=0))
+    duplicate = len(faces) - unique_faces
+
+    # Edges of faces that have an area; a zero-area sliver has no sides worth counting.
+    good = tri[~corners_repeat]
+    heads = good.reshape(-1)
+    tails = good[:, [1, 2, 0]].reshape(-1)
+    directed = heads * n + tails
+    undirected = np.minimum(heads, tails) * n + np.maximum(heads, tails)
+    edge_keys, edge_counts = np.unique(undirected, return_counts=True)
+    boundary = int((edge_counts == 1).sum())
+    non_manifold = int((edge_counts > 2).sum())
+    # Consistent winding: a manifold edge is walked once in each direction. A directed
+    # edge walked twice means two neighbours disagree about which side is outside.
+    directed_keys, directed_counts = np.unique(directed, return_counts=True)
+    repeated = directed_keys[directed_counts > 1]
+    repeated_undirected = np.unique(
+        np.minimum(repeated // n, repeated % n) * n + np.maximum(repeated // n, repeated % n)
+    )
+    manifold_edges = edge_keys[edge_counts == 2]
+    inconsistent = int(np.isin(repeated_undirected, manifold_edges).sum())
+
+    bodies = _count_bodies(undirected, np.flatnonzero(~corners_repeat), len(faces))
+
+    watertight = boundary == 0 and non_manifold == 0
+    if boundary:
+        warnings.append(
+            _issue(
+                "open_mesh",
+                f"The surface is open: {boundary:,} edges border a hole. It displays fine; "
+                "it cannot be 3D-printed as is and has no volume.",
+            )
+        )
+    if non_manifold:
+        warnings.append(
+            _issue(
+                "non_manifold",
+                f"{non_manifold:,} edges are shared by more than two faces (non-manifold).",
+            )
+        )
+    if bodies > 1:
+        warnings.append(
+            _issue("several_bodies", f"The model is made of {bodies:,} separate pieces.")
+        )
+    if inconsistent:
+        warnings.append(
+            _issue(
+                "inconsistent_winding",
+                f"Neighbouring faces disagree about which side is outside along "
+                f"{inconsistent:,} edges (flipped faces); some may look dark or see-through.",
+            )
+        )
+    if degenerate.any():
+        warnings.append(
+            _issue("degenerate_faces", f"{int(degenerate.sum()):,} faces have zero area.")
+        )
+    if duplicate:
+        warnings.append(_issue("duplicate_faces", f"{duplicate:,} faces are duplicated."))
+    return {
+        "welded_vertices": n,
+        "bodies": bodies,
+        "watertight": watertight,
+        "winding_consistent": inconsistent == 0,
+        "inconsistent_winding_edges": inconsistent,
+        "boundary_edges": boundary,
+        "non_manifold_edges": non_manifold,
+        "degenerate_faces": int(degenerate.sum()),
+        "duplicate_faces": duplicate,
+        "_doubled_area": doubled_area,
+    }
+
+
+def _count_bodies(undirected: np.ndarray, kept: np.ndarray, face_count: int) -> int:
+    """Pieces of surface: faces joined across edges that exactly two faces share.
+
+    A corner or a non-manifold edge where two pieces touch does not make them one body.
+    """
+    face_of_edge = np.repeat(kept, 3)
+    order = np.argsort(undirected, kind="stable")
+    keys = undirected[order]
+    faces_sorted = face_of_edge[order]
+    same = keys[1:] == keys[:-1]
+    # An edge is manifold when its key appears exactly twice.
+    starts = np.r_[True, ~same]
+    run_ids = np.cumsum(starts) - 1
+    run_lengths = np.bincount(run_ids)
+    pair = same & (run_lengths[run_ids[1:]] == 2)
+    left, right = faces_sorted[:-1][pair], faces_sorted[1:][pair]
+    graph = coo_matrix(
+        (np.ones(len(left), dtype=np.int8), (left, right)), shape=(face_count, face_count)
+    )
+    _, labels = connected_components(graph, directed=False)
+    return len(np.unique(labels[kept])) if len(kept) else 0
+
+
+def _measures(vertices, faces, report: dict, warnings: list[dict]) -> dict:
+    doubled_area = report.pop("_doubled_area")
+    area = float(doubled_area.sum() / 2.0)
+    volume = None
+    if report["watertight"] and report["winding_consistent"]:
+        corner = vertices[faces] - vertices.mean(axis=0)
+        signed = float(
+            np.einsum("ij,ij->i", corner[:, 0], np.cross(corner[:, 1], corner[:, 2])).sum() / 6
+        )
+        if signed < 0:
+            warnings.append(
+                _issue(
+                    "flipped_normals",
+                    "Every face points inwards (the surface is inside out); the web copy may "
+                    "look dark.",
+                )
+            )
+        volume = abs(signed)
+    return {"surface_area": area, "volume": volume}
+
+
+def detect_unit(extents: np.ndarray, fmt: str, catalogue) -> tuple[str, str]:
+    """Guess the unit of a model whose file does not say; return (unit, reason)."""
+    if fmt in ("glb", "gltf", "gltf_zip"):
+        return "m", "glTF stores lengths in metres by definition."
+    largest = float(extents.max())
+    if catalogue:
+        wanted = np.sort(np.asarray(catalogue, dtype=float))
+        got = np.sort(extents)
+        best = min(
+            ("mm", "cm", "m"),
+            key=lambda unit: abs(np.log((got * MM_PER_UNIT[unit] + 1e-9) / (wanted + 1e-9))).max(),
+        )
+        return best, (
+            f"The file does not say its unit; read in {best} its size is closest to the "
+            "catalogued dimensions."
+        )
+    if largest < 10:
+        return "m", (
+            f"The file does not say its unit and its largest side is {largest:.3g} units: read "
+            "as millimetres it would be smaller than a centimetre, so metres were assumed."
+        )
+    return "mm", (
+        f"The file does not say its unit and its largest side is {largest:.3g} units, a "
+        "plausible size in millimetres (scanners usually export millimetres)."
+    )
+
+
+def _dimensions(vertices, fmt, declared_unit, catalogue, warnings: list[dict]) -> dict:
+    low, high = vertices.min(axis=0), vertices.max(axis=0)
+    extents = high - low
+    if declared_unit in MM_PER_UNIT:
+        unit, reason, source = declared_unit, "Declared by the curator.", "declared"
+    else:
+        unit, reason = detect_unit(extents, fmt, catalogue)
+        source = "detected"
+    factor = MM_PER_UNIT[unit]
+    result = {
+        "unit": unit,
+        "unit_source": source,
+        "unit_reason": reason,
+        "mm_per_unit": factor,
+        "bounding_box_mm": {"min": (low * factor).tolist(), "max": (high * factor).tolist()},
+        "extents_mm": (extents * factor).tolist(),
+        "catalogue_dimensions_mm": list(catalogue) if catalogue else None,
+        "catalogue_match": None,
+    }
+    if catalogue:
+        got = np.sort(extents * factor)
+        wanted = np.sort(np.asarray(catalogue, dtype=float))
+        ratios = got / np.where(wanted > 0, wanted, np.nan)
+        match = bool(np.all(np.abs(ratios - 1) <= CATALOGUE_TOLERANCE))
+        result["catalogue_match"] = match
+        result["catalogue_ratios"] = [None if np.isnan(r) else float(r) for r in ratios]
+        if not match:
+            shown = " x ".join(f"{v:,.0f}" for v in got[::-1])
+            listed = " x ".join(f"{v:,.0f}" for v in wanted[::-1])
+            warnings.append(
+                _issue(
+                    "catalogue_mismatch",
+                    f"The scan measures {shown} mm ({unit}) but the catalogue says {listed} mm: "
+                    "they differ by more than 20%, usually a unit mistake. Check the declared "
+                    "unit.",
+                )
+            )
+    return result
