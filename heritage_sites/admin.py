@@ -2,7 +2,8 @@
 
 import json
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db import transaction
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
@@ -17,6 +18,7 @@ from heritage_sites.models import (
     Material,
     Scan,
 )
+from heritage_sites.services import scan_reprocess
 
 
 @admin.register(Country)
@@ -143,6 +145,18 @@ class ScanAdmin(admin.ModelAdmin):
     ]
     exclude = ["report"]
     inlines = [DerivativeInline]
+    actions = ["reprocess"]
+
+    @admin.action(description=_("Process the selected scans again"))
+    def reprocess(self, request, queryset):
+        with transaction.atomic():
+            queued = sum(scan_reprocess(scan=scan) for scan in queryset)
+        self.message_user(
+            request,
+            _("%(queued)d scan(s) queued; the others are already queued or processing.")
+            % {"queued": queued},
+            messages.SUCCESS,
+        )
 
     def get_queryset(self, request):
         # The list shows the subject and a poster per row: fetch them with the scans.
