@@ -198,3 +198,19 @@ class ScanAdmin(admin.ModelAdmin):
             '<pre style="white-space:pre-wrap;max-height:40em;overflow:auto">{}</pre>',
             json.dumps(scan.report, indent=2, ensure_ascii=False),
         )
+
+
+@admin.register(Derivative)
+class DerivativeAdmin(admin.ModelAdmin):
+    """Made by the pipeline: listed and inspectable, changed only by reprocessing the scan."""
+
+    list_display = ["scan", "kind", "content_type", "byte_size", "face_count", "width"]
+    list_filter = ["kind", "content_type"]
+    search_fields = ["scan__title", "scan__original_filename", "scan__artefact__accession_number"]
+    list_select_related = ["scan"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
