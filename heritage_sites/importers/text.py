@@ -18,7 +18,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-# Kinds of repair, as counted in an import summary.
+# What was done to a field, as counted in an import summary. WINDOWS_1252 is the file's normal
+# encoding, counted so that the summary shows how each field was read; the others are repairs.
+WINDOWS_1252 = "windows_1252"  # non-ASCII bytes read as Windows-1252
 UTF8_SEQUENCE = "utf8_sequence"  # bytes that were UTF-8 inside a Windows-1252 file
 MOJIBAKE = "mojibake"  # text that had been decoded twice (e.g. "Ã©" for "é")
 INVALID_BYTE = "invalid_byte"  # a byte with no meaning in Windows-1252, replaced by U+FFFD
@@ -89,7 +91,7 @@ def _decode_run(run: bytes, repairs: Counter) -> str:
     # text, each other byte as Windows-1252.
     out: list[str] = []
     position = 0
-    used_utf8 = False
+    used_utf8 = used_cp1252 = False
     while position < len(run):
         length = _utf8_length(run[position])
         if length:
@@ -110,9 +112,12 @@ def _decode_run(run: bytes, repairs: Counter) -> str:
                 position += length
                 continue
         out.append(_cp1252_char(run[position], repairs))
+        used_cp1252 = True
         position += 1
     if used_utf8:
         repairs[UTF8_SEQUENCE] += 1
+    if used_cp1252:
+        repairs[WINDOWS_1252] += 1
     return "".join(out)
 
 

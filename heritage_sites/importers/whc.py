@@ -79,7 +79,7 @@ class WhcRow:
     area_hectares: Decimal | None
     countries: tuple[WhcCountry, ...]
     notes: tuple[str, ...] = ()
-    # (column, kind of repair) -> how many
+    # (column, kind of repair) -> number of fields (0 or 1 per column for one row)
     repairs: Counter = field(default_factory=Counter)
 
 
@@ -205,8 +205,9 @@ class _Row:
         cleaned = clean_field(
             self.cells.get(column, b""), multiline=multiline, spellings=LOST_CHARACTER_SPELLINGS
         )
-        for kind, count in cleaned.repairs.items():
-            self.repairs[(column, kind)] += count
+        # Counted per field: a name with three lost letters is one repaired field.
+        for kind in cleaned.repairs:
+            self.repairs[(column, kind)] += 1
         return cleaned.text
 
     def plain(self, column: str) -> str:
