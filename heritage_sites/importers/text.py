@@ -209,8 +209,6 @@ class _TextExtractor(HTMLParser):
             self._skipping = max(0, self._skipping - 1)
         elif tag in _BLOCK_TAGS:
             self.parts.append(_PARAGRAPH)
-        elif tag == "li":
-            self.parts.append(_LINE)
 
     def handle_data(self, data: str) -> None:
         if not self._skipping:
