@@ -49,7 +49,7 @@ def _latin_plausible(char: str) -> bool:
 
 
 def _word_of_other_script(text: str) -> bool:
-    """A whole run of two or more letters of one non-Latin script reads as a real word.
+    """A whole run of two or more letters or marks (of any script) reads as a real word.
 
     A single stray character is not enough: the three Windows-1252 bytes "íž\\xa0" happen to
     be valid UTF-8 for one Hangul syllable, and the real file has exactly that.

@@ -177,7 +177,7 @@ def read_whc_export(data: bytes, *, only_ids: set[int] | None = None) -> WhcExpo
                     line,
                     raw_id,
                     f"id_no {raw_id} appears again (first on line {first_line_of[int(raw_id)]}); "
-                    "only the first row was used: remove or renumber this one",
+                    "this row was skipped: remove it or correct its id_no",
                 )
             )
             continue
