@@ -151,9 +151,31 @@ if STORAGE_BACKEND == "s3":
         "access_key": env.str("S3_ACCESS_KEY_ID", "") or None,
         "secret_key": env.str("S3_SECRET_ACCESS_KEY", "") or None,
         "addressing_style": env.choice("S3_ADDRESSING_STYLE", "path", ["path", "virtual"]),
+        "signature_version": "s3v4",
         # Never overwrite an existing key: a new file gets a new name.
         "file_overwrite": False,
     }
+    if _s3_common["endpoint_url"] and not _s3_common["endpoint_url"].startswith(
+        ("http://", "https://")
+    ):
+        env.fail("S3_ENDPOINT_URL", "must start with http:// or https://")
+    # The address browsers use for the S3 server, when it differs from the one the servers
+    # use (docker-compose: http://minio:9000 inside, http://localhost:9000 outside). Presigned
+    # URLs are signed for this host.
+    S3_PUBLIC_ENDPOINT_URL = env.str("S3_PUBLIC_ENDPOINT_URL", "") or _s3_common["endpoint_url"]
+    if S3_PUBLIC_ENDPOINT_URL and not S3_PUBLIC_ENDPOINT_URL.startswith(("http://", "https://")):
+        env.fail("S3_PUBLIC_ENDPOINT_URL", "must start with http:// or https://")
+    S3_PRESIGNED_EXPIRY_SECONDS = env.int("S3_PRESIGNED_EXPIRY_SECONDS", 600, minimum=1)
+    # How long a client has to send the parts of a direct (presigned multipart) upload.
+    S3_UPLOAD_EXPIRY_SECONDS = env.int("S3_UPLOAD_EXPIRY_SECONDS", 4 * 3600, minimum=60)
+    # Derivatives are public: their URLs carry no signature. A CDN host (S3_PUBLIC_DOMAIN)
+    # wins; otherwise they point at the public endpoint, path-style.
+    _public_domain = env.str("S3_PUBLIC_DOMAIN", "") or None
+    _public_protocol = "https:"
+    if _public_domain is None and env.is_set("S3_PUBLIC_ENDPOINT_URL"):
+        _scheme, _, _host = S3_PUBLIC_ENDPOINT_URL.partition("://")
+        _public_domain = f"{_host.rstrip('/')}/{_s3_common['bucket_name']}"
+        _public_protocol = f"{_scheme}:"
     STORAGES = {
         "default": {
             "BACKEND": "storages.backends.s3.S3Storage",
@@ -162,7 +184,7 @@ if STORAGE_BACKEND == "s3":
                 "location": "private",
                 "default_acl": None,
                 "querystring_auth": True,
-                "querystring_expire": env.int("S3_PRESIGNED_EXPIRY_SECONDS", 600),
+                "querystring_expire": S3_PRESIGNED_EXPIRY_SECONDS,
             },
         },
         "public": {
@@ -171,7 +193,8 @@ if STORAGE_BACKEND == "s3":
                 **_s3_common,
                 "location": "public",
                 "querystring_auth": False,
-                "custom_domain": env.str("S3_PUBLIC_DOMAIN", "") or None,
+                "custom_domain": _public_domain,
+                "url_protocol": _public_protocol,
                 "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
             },
         },
@@ -200,6 +223,10 @@ FILE_UPLOAD_TEMP_DIR.mkdir(parents=True, exist_ok=True)
 # --- Background work ------------------------------------------------------------------------
 # Embedded default: kombu's filesystem transport, a worker beside the web server, no server.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", "filesystem://")
+if CELERY_BROKER_URL.split("://", 1)[0] not in {
+    *("filesystem", "memory", "redis", "rediss", "amqp", "amqps", "pyamqp"),
+}:
+    env.fail("CELERY_BROKER_URL", "must be a redis://, amqp:// or filesystem:// URL")
 CELERY_BROKER_FOLDER = DATA_DIR / "broker"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", False)
 # A scan never runs longer than the hard limit; the soft limit lets it fail with a reason first.

@@ -1,0 +1,158 @@
+"""API endpoints for direct-to-S3 scan uploads and original downloads (thin: parse, call, format).
+
+Mounted from museum/urls.py under /api/v1/:
+    POST scan-uploads/                       start: part URLs and an upload token (201)
+    POST scan-uploads/complete/              verify and ingest: the scan (201, or 200 if known)
+    POST scan-uploads/abort/                 discard the parts (204)
+    GET  scan-originals/<public_id>/         a short-lived link to the original (owners only)
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.urls import path
+from rest_framework import exceptions, serializers, status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from heritage_sites import direct_upload
+from heritage_sites.models import Artefact, HeritageSite, Scan
+from heritage_sites.originals import scan_original_url
+from heritage_sites.services import ScanRejected
+
+
+class UploadRefused(exceptions.APIException):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "upload_refused"
+
+
+class UploadUnavailable(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "direct_upload_unavailable"
+
+
+def _refused(exc: ScanRejected) -> UploadRefused:
+    return UploadRefused(detail=" ".join(exc.messages), code=exc.code or "upload_refused")
+
+
+class StartSerializer(serializers.Serializer):
+    artefact = serializers.UUIDField(required=False)
+    site = serializers.UUIDField(required=False)
+    filename = serializers.CharField(max_length=1000)
+    size = serializers.IntegerField(min_value=1)
+    sha256 = serializers.RegexField(r"^[0-9a-fA-F]{64}$", max_length=64)
+    capture_method = serializers.ChoiceField(choices=Scan.CaptureMethod.choices)
+    unit = serializers.ChoiceField(choices=Scan.Unit.choices, required=False, default="")
+    title = serializers.CharField(max_length=255, required=False, default="")
+
+    def validate(self, attrs):
+        if ("artefact" in attrs) == ("site" in attrs):
+            raise serializers.ValidationError("Give either an artefact or a site.")
+        return attrs
+
+
+class TokenSerializer(serializers.Serializer):
+    upload_token = serializers.CharField(max_length=20_000)
+
+
+def _scan_body(scan: Scan) -> dict:
+    return {"scan": str(scan.public_id), "state": scan.state, "sha256": scan.sha256}
+
+
+class DirectUploadStartView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    def post(self, request):
+        data = StartSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        subject = {}
+        if "artefact" in fields:
+            # Unknown and invisible artefacts look the same: no probing other institutions.
+            artefact = Artefact.objects.visible_to(request.user).filter(
+                public_id=fields.pop("artefact")
+            )
+            subject["artefact"] = _get_or_404(artefact)
+        else:
+            subject["site"] = _get_or_404(
+                HeritageSite.objects.visible_to(request.user).filter(public_id=fields.pop("site"))
+            )
+        try:
+            upload = direct_upload.scan_direct_upload_start(user=request.user, **subject, **fields)
+        except ScanRejected as exc:
+            raise _refused(exc) from exc
+        except direct_upload.DirectUploadUnavailable as exc:
+            raise UploadUnavailable(detail=str(exc)) from exc
+        body = {
+            "upload_token": upload.token,
+            "part_size": upload.part_size,
+            "parts": [{"part_number": p.part_number, "url": p.url} for p in upload.parts],
+            "expires_at": upload.expires_at.isoformat(),
+        }
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class DirectUploadCompleteView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    def post(self, request):
+        data = TokenSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            result = direct_upload.scan_direct_upload_complete(
+                user=request.user, token=data.validated_data["upload_token"]
+            )
+        except ScanRejected as exc:
+            raise _refused(exc) from exc
+        code = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
+        return Response(_scan_body(result.scan), status=code)
+
+
+class DirectUploadAbortView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    def post(self, request):
+        data = TokenSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            direct_upload.scan_direct_upload_abort(
+                user=request.user, token=data.validated_data["upload_token"]
+            )
+        except ScanRejected as exc:
+            raise _refused(exc) from exc
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ScanOriginalView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    def get(self, request, public_id):
+        # select_related: the permission check reads the artefact's institution.
+        scans = Scan.objects.visible_to(request.user).select_related("artefact__institution")
+        scan = _get_or_404(scans.filter(public_id=public_id))
+        try:
+            url = scan_original_url(scan=scan, user=request.user)
+        except PermissionDenied as exc:
+            raise exceptions.PermissionDenied(str(exc)) from exc
+        return Response(
+            {"url": url, "filename": scan.original_filename, "sha256": scan.sha256},
+            headers={"Cache-Control": "private, no-store"},
+        )
+
+
+def _get_or_404(queryset):
+    found = queryset.first()
+    if found is None:
+        raise exceptions.NotFound("Not found, or not visible to you.")
+    return found
+
+
+urlpatterns = [
+    path("scan-uploads/", DirectUploadStartView.as_view(), name="scan-upload-start"),
+    path(
+        "scan-uploads/complete/", DirectUploadCompleteView.as_view(), name="scan-upload-complete"
+    ),
+    path("scan-uploads/abort/", DirectUploadAbortView.as_view(), name="scan-upload-abort"),
+    path("scan-originals/<uuid:public_id>/", ScanOriginalView.as_view(), name="scan-original"),
+]
