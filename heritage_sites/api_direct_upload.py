@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.urls import path
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -56,6 +57,30 @@ class TokenSerializer(serializers.Serializer):
     upload_token = serializers.CharField(max_length=20_000)
 
 
+class PartSerializer(serializers.Serializer):
+    part_number = serializers.IntegerField()
+    url = serializers.URLField()
+
+
+class StartedSerializer(serializers.Serializer):
+    upload_token = serializers.CharField()
+    part_size = serializers.IntegerField()
+    parts = PartSerializer(many=True)
+    expires_at = serializers.DateTimeField()
+
+
+class IngestedSerializer(serializers.Serializer):
+    scan = serializers.UUIDField()
+    state = serializers.CharField()
+    sha256 = serializers.CharField()
+
+
+class OriginalLinkSerializer(serializers.Serializer):
+    url = serializers.URLField()
+    filename = serializers.CharField()
+    sha256 = serializers.CharField()
+
+
 def _scan_body(scan: Scan) -> dict:
     return {"scan": str(scan.public_id), "state": scan.state, "sha256": scan.sha256}
 
@@ -63,6 +88,7 @@ def _scan_body(scan: Scan) -> dict:
 class DirectUploadStartView(APIView):
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(request=StartSerializer, responses={201: StartedSerializer}, tags=["scans"])
     def post(self, request):
         data = StartSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -96,6 +122,11 @@ class DirectUploadStartView(APIView):
 class DirectUploadCompleteView(APIView):
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(
+        request=TokenSerializer,
+        responses={200: IngestedSerializer, 201: IngestedSerializer},
+        tags=["scans"],
+    )
     def post(self, request):
         data = TokenSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -112,6 +143,7 @@ class DirectUploadCompleteView(APIView):
 class DirectUploadAbortView(APIView):
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(request=TokenSerializer, responses={204: None}, tags=["scans"])
     def post(self, request):
         data = TokenSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -127,6 +159,7 @@ class DirectUploadAbortView(APIView):
 class ScanOriginalView(APIView):
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(responses={200: OriginalLinkSerializer}, tags=["scans"])
     def get(self, request, public_id):
         # select_related: the permission check reads the artefact's institution.
         scans = Scan.objects.visible_to(request.user).select_related("artefact__institution")
@@ -150,9 +183,7 @@ def _get_or_404(queryset):
 
 urlpatterns = [
     path("scan-uploads/", DirectUploadStartView.as_view(), name="scan-upload-start"),
-    path(
-        "scan-uploads/complete/", DirectUploadCompleteView.as_view(), name="scan-upload-complete"
-    ),
+    path("scan-uploads/complete/", DirectUploadCompleteView.as_view(), name="scan-upload-complete"),
     path("scan-uploads/abort/", DirectUploadAbortView.as_view(), name="scan-upload-abort"),
     path("scan-originals/<uuid:public_id>/", ScanOriginalView.as_view(), name="scan-original"),
 ]
