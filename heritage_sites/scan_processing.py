@@ -130,6 +130,8 @@ def scan_process(*, scan_id: int) -> str | None:
             workdir=workdir / "out",
             options=options,
             heartbeat=lambda: scan_renew_lease(claim=claim),
+            # Renew well before the lease runs out, whatever SCAN_LEASE_SECONDS is.
+            heartbeat_every=max(0.5, settings.SCAN_LEASE_SECONDS / 4),
         )
         if result.state != Scan.State.READY:
             return scan_fail(claim=claim, reason=result.reason, report=result.report)
