@@ -1,6 +1,7 @@
 """Celery configuration, derived from the Django settings (read lazily by Celery)."""
 
 from django.conf import settings
+from kombu import Exchange, Queue
 
 broker_url = settings.CELERY_BROKER_URL
 task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
@@ -20,7 +21,22 @@ if broker_url.startswith("filesystem://"):
 else:
     # Redis: a message unacknowledged for this long is redelivered. It must outlive the
     # hard time limit, or a long scan would be started twice.
-    broker_transport_options = {"visibility_timeout": settings.SCAN_HARD_TIME_LIMIT + 300}
+    broker_transport_options = {
+        "visibility_timeout": settings.SCAN_HARD_TIME_LIMIT + 300,
+        # A broker that drops packets must not hold a web request for minutes: the upload
+        # still succeeds and the reaper sends the message later.
+        "socket_connect_timeout": 5,
+    }
+    # RabbitMQ closes a channel whose message stays unacknowledged past its consumer_timeout
+    # (30 min by default); settings.py refuses a hard limit that would reach it.
+
+# Publishing gives up after about two seconds; the scan row is already committed as queued.
+task_publish_retry_policy = {
+    "max_retries": 3,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
 
 # Acknowledge after the task ran, so a worker that dies mid-scan leaves the message for another.
 task_acks_late = True
@@ -33,11 +49,22 @@ task_ignore_result = True
 worker_hijack_root_logger = False
 broker_connection_retry_on_startup = True
 
-# The reaper takes back scans whose worker vanished and re-sends lost messages.
+# Two queues: heavy scans, and light upkeep (the reaper). A worker started without -Q takes
+# both (the embedded default); in production a small worker serves "maintenance" alone, so the
+# reaper runs even while every scan worker is busy for many minutes.
+task_queues = tuple(
+    Queue(name, Exchange(name), routing_key=name) for name in ("scans", "maintenance")
+)
+task_default_queue = "scans"
+task_routes = {"heritage_sites.tasks.reap_scans": {"queue": "maintenance"}}
+
+# The reaper takes back scans whose worker vanished and re-sends lost messages. A run that
+# could not start before the next one is due is dropped, so they never pile up.
 beat_schedule = {
     "reap-scans": {
         "task": "heritage_sites.tasks.reap_scans",
         "schedule": float(settings.SCAN_REAPER_INTERVAL),
+        "options": {"expires": float(settings.SCAN_REAPER_INTERVAL)},
     }
 }
 beat_schedule_filename = str(settings.DATA_DIR / "celerybeat-schedule")

@@ -243,6 +243,13 @@ SCAN_REQUEUE_AFTER = env.int("SCAN_REQUEUE_AFTER", 900, minimum=1)
 SCAN_PARSE_MEMORY_LIMIT = env.int("SCAN_PARSE_MEMORY_LIMIT", 8 * 1024**3)
 if SCAN_SOFT_TIME_LIMIT >= SCAN_HARD_TIME_LIMIT:
     env.fail("SCAN_SOFT_TIME_LIMIT", "must be lower than SCAN_HARD_TIME_LIMIT")
+# RabbitMQ drops a consumer that holds a message longer than its consumer_timeout (30 min by
+# default): a scan must always end before that. Raise both together on the broker and here.
+BROKER_CONSUMER_TIMEOUT = env.int("BROKER_CONSUMER_TIMEOUT", 1800, minimum=1)
+if CELERY_BROKER_URL.startswith(("amqp", "pyamqp")) and (
+    SCAN_HARD_TIME_LIMIT >= BROKER_CONSUMER_TIMEOUT
+):
+    env.fail("SCAN_HARD_TIME_LIMIT", "must be lower than RabbitMQ's BROKER_CONSUMER_TIMEOUT")
 
 # --- API ------------------------------------------------------------------------------------
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", [])

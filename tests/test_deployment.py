@@ -112,12 +112,15 @@ def compose() -> dict:
 
 def test_compose_runs_every_part_of_the_production_stack_with_health_checks():
     services = compose()["services"]
-    for name in ("postgres", "redis", "minio", "web", "worker", "beat"):
+    for name in ("postgres", "redis", "minio", "web", "worker", "maintenance", "beat"):
         assert name in services, name
         assert "healthcheck" in services[name], f"{name} has no health check"
     assert services["web"]["command"][0] == "gunicorn"
     assert services["worker"]["command"][:4] == ["celery", "-A", "museum", "worker"]
     assert services["beat"]["command"][:4] == ["celery", "-A", "museum", "beat"]
+    # Scans and the reaper on separate workers: long scans never delay the reaper.
+    assert "--queues=scans" in services["worker"]["command"]
+    assert "--queues=maintenance" in services["maintenance"]["command"]
     for name in ("postgres", "redis", "minio"):
         assert services[name]["volumes"], f"{name} keeps its data in a volume"
 
@@ -132,7 +135,7 @@ def test_compose_creates_the_bucket_then_migrates_and_loads_the_demo_before_serv
     assert services["migrate"]["depends_on"]["create-bucket"]["condition"] == (
         "service_completed_successfully"
     )
-    for name in ("web", "worker", "beat"):
+    for name in ("web", "worker", "maintenance", "beat"):
         assert services[name]["depends_on"]["migrate"]["condition"] == (
             "service_completed_successfully"
         )
@@ -140,7 +143,7 @@ def test_compose_creates_the_bucket_then_migrates_and_loads_the_demo_before_serv
 
 def test_compose_points_every_app_process_at_the_same_services():
     services = compose()["services"]
-    for name in ("migrate", "web", "worker", "beat"):
+    for name in ("migrate", "web", "worker", "maintenance", "beat"):
         env = services[name]["environment"]
         assert env["STORAGE_BACKEND"] == "s3" and env["S3_ENDPOINT_URL"] == "http://minio:9000"
         assert env["CELERY_BROKER_URL"].startswith("redis://redis:6379/")

@@ -99,6 +99,7 @@ def stack(django_db_setup, django_db_blocker, s3_endpoint, tmp_path_factory):
 
         stack.web_url = stack.start_web(free_port())
         stack.start_beat()
+        stack.start_worker("maintenance")
         stack.start_worker()
         yield stack
     finally:

@@ -129,19 +129,21 @@ class Stack:
         wait_for(answers, timeout=60, what="gunicorn answering")
         return url
 
-    def start_worker(self) -> Managed:
+    def start_worker(self, queue: str = "scans") -> Managed:
+        """A worker as docker-compose runs it: scans on prefork, upkeep on its own worker."""
         self.workers_started += 1
+        pool = ["--pool=prefork", "--concurrency=1"] if queue == "scans" else ["--pool=solo"]
         worker = self._spawn(
-            f"worker-{self.workers_started}",
+            f"worker-{queue}-{self.workers_started}",
             [
                 str(BIN / "celery"),
                 "-A",
                 "museum",
                 "worker",
-                "--pool=prefork",
-                "--concurrency=1",
+                f"--queues={queue}",
+                *pool,
                 "--loglevel=INFO",
-                f"--hostname=integration-{self.workers_started}@%h",
+                f"--hostname={queue}-{self.workers_started}@%h",
                 "--without-gossip",
                 "--without-mingle",
             ],
@@ -153,7 +155,8 @@ class Stack:
             return " ready." in worker.log.read_text(errors="replace")
 
         wait_for(ready, timeout=60, what="Celery worker ready")
-        self.worker = worker
+        if queue == "scans":
+            self.worker = worker
         return worker
 
     def start_beat(self) -> Managed:
