@@ -173,3 +173,21 @@ def test_gunicorn_accepts_its_configuration():
         timeout=120,
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_the_readme_documents_every_environment_variable():
+    import re
+
+    sources = [ROOT / "museum" / "settings.py", ROOT / "gunicorn.conf.py"]
+    read = set()
+    for source in sources:
+        text = source.read_text()
+        read |= set(
+            re.findall(r"env\.(?:str|bool|int|list|path|choice|database)\(\s*\"(\w+)\"", text)
+        )
+        read |= set(re.findall(r"environ\.get\(\"(\w+)\"", text))
+    assert {"DATABASE_URL", "CELERY_BROKER_URL", "S3_BUCKET", "GUNICORN_WORKERS"} <= read
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("### Environment variables", 1)[1]
+    missing = sorted(name for name in read if f"| `{name}` |" not in section)
+    assert not missing, f"README's environment table lacks {missing}"
