@@ -9,6 +9,9 @@ Mounted from museum/urls.py under /api/v1/:
 
 from __future__ import annotations
 
+import logging
+
+from botocore.exceptions import BotoCoreError, ClientError
 from django.core.exceptions import PermissionDenied
 from django.urls import path
 from drf_spectacular.utils import extend_schema
@@ -22,10 +25,21 @@ from heritage_sites.models import Artefact, HeritageSite, Scan
 from heritage_sites.originals import scan_original_url
 from heritage_sites.services import ScanRejected
 
+logger = logging.getLogger(__name__)
+
 
 class UploadRefused(exceptions.APIException):
     status_code = status.HTTP_400_BAD_REQUEST
     default_code = "upload_refused"
+
+
+class StorageUnreachable(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "storage_unavailable"
+    default_detail = (
+        "The file store did not answer. Nothing was lost: try again in a minute with the same "
+        "upload token."
+    )
 
 
 class UploadUnavailable(exceptions.APIException):
@@ -35,6 +49,12 @@ class UploadUnavailable(exceptions.APIException):
 
 def _refused(exc: ScanRejected) -> UploadRefused:
     return UploadRefused(detail=" ".join(exc.messages), code=exc.code or "upload_refused")
+
+
+def _unreachable(exc: Exception) -> StorageUnreachable:
+    # Storage trouble is ours, not the client's: a retryable 503, the details in the log.
+    logger.warning("Object storage error during a direct upload: %s", exc)
+    return StorageUnreachable()
 
 
 class StartSerializer(serializers.Serializer):
@@ -110,6 +130,8 @@ class DirectUploadStartView(APIView):
             raise _refused(exc) from exc
         except direct_upload.DirectUploadUnavailable as exc:
             raise UploadUnavailable(detail=str(exc)) from exc
+        except (BotoCoreError, ClientError) as exc:
+            raise _unreachable(exc) from exc
         body = {
             "upload_token": upload.token,
             "part_size": upload.part_size,
@@ -136,6 +158,8 @@ class DirectUploadCompleteView(APIView):
             )
         except ScanRejected as exc:
             raise _refused(exc) from exc
+        except (BotoCoreError, ClientError) as exc:
+            raise _unreachable(exc) from exc
         code = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
         return Response(_scan_body(result.scan), status=code)
 
@@ -153,6 +177,8 @@ class DirectUploadAbortView(APIView):
             )
         except ScanRejected as exc:
             raise _refused(exc) from exc
+        except (BotoCoreError, ClientError) as exc:
+            raise _unreachable(exc) from exc
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -177,3 +177,26 @@ def test_sizes_over_the_limit_and_empty_files_are_refused_before_any_byte_moves(
 def test_the_embedded_default_says_direct_uploads_need_s3(curator, artefact):
     response = start(curator, artefact, BIG)
     assert response.status_code == 409 and "STORAGE_BACKEND=s3" in response.data["detail"]
+
+
+def test_storage_down_at_completion_is_a_retryable_503_and_the_retry_succeeds(
+    s3, settings, curator, artefact
+):
+    # F8: the file store stops answering between the parts and the completion.
+    from tests.s3server import free_port
+
+    started = start(curator, artefact, BIG).data
+    send_parts(started, BIG)
+    working = settings.STORAGES
+    down = {**working, "default": {**working["default"]}}
+    down["default"]["OPTIONS"] = {
+        **working["default"]["OPTIONS"],
+        "endpoint_url": f"http://127.0.0.1:{free_port()}",
+    }
+    settings.STORAGES = down
+    token = {"upload_token": started["upload_token"]}
+    failed = api(curator).post(COMPLETE, token, format="json")
+    assert failed.status_code == 503 and "try again" in failed.data["detail"]
+    assert not Scan.objects.exists()
+    settings.STORAGES = working
+    assert api(curator).post(COMPLETE, token, format="json").status_code == 201
