@@ -209,7 +209,8 @@ def test_a_primitive_without_positions_is_refused(tmp_path):
     assert_failed(run(gltf_zip(tmp_path, doc), tmp_path), "invalid_mesh", "positions")
 
 
-def test_draco_compressed_gltf_is_refused_with_a_clear_reason(tmp_path):
+def test_without_dracopy_a_draco_gltf_is_refused_with_a_clear_reason(tmp_path, monkeypatch):
+    monkeypatch.setattr(preflight_gltf, "_draco_available", lambda: False)
     doc = triangle_gltf(extensionsRequired=["KHR_draco_mesh_compression"])
     result = run(gltf_zip(tmp_path, doc), tmp_path)
     assert_failed(result, "unsupported_extension", "Draco, which this server does not decode")
@@ -287,3 +288,9 @@ def test_random_bytes_are_refused_as_an_unknown_format(tmp_path):
 def test_an_unsupported_format_lists_what_is_accepted(tmp_path):
     result = run(write(tmp_path / "notes.txt", "hello museum"), tmp_path)
     assert_failed(result, "unsupported_format", "The museum accepts", "STL", "PLY", "OFF")
+
+
+def test_meshopt_compressed_gltf_is_refused_with_a_clear_reason(tmp_path):
+    doc = triangle_gltf(extensionsRequired=["EXT_meshopt_compression"])
+    result = run(gltf_zip(tmp_path, doc), tmp_path)
+    assert_failed(result, "unsupported_extension", "meshoptimizer")
