@@ -59,6 +59,7 @@ def run_pipeline(
                 fmt = formats.detect_format(source, options.original_name, allow_loose=True)
             report["format"] = fmt
             upload = _prepare(source, fmt, unpacked, report)
+            upload = _upgrade_gltf1(upload, unpacked, report)
         return _process(upload, workdir, options, report, timer)
     except formats.UnsupportedFormat as exc:
         return _failed(report, str(exc), "unsupported_format")
@@ -181,6 +182,39 @@ def _prepare(source: Path, fmt: str, unpacked: Path, report: dict):
         inner = formats.GLB if main.suffix.lower() == ".glb" else fmt
         return Upload(fmt=inner, main=main, root=unpacked)
     return Upload(fmt=fmt, main=source, root=source.parent)
+
+
+def _upgrade_gltf1(upload, unpacked: Path, report: dict):
+    """Rewrite a glTF 1.0 upload as a glTF 2.0 GLB in the work folder; others pass through."""
+    from heritage_sites.processing import gltf1
+    from heritage_sites.processing.preflight import Upload
+    from heritage_sites.processing.preflight_gltf import load_json
+
+    if upload.fmt == formats.GLB:
+        with upload.main.open("rb") as handle:
+            header = handle.read(8)
+        if header[4:8] != (1).to_bytes(4, "little"):
+            return upload
+        doc, body = gltf1.read_glb1(upload.main)
+    elif upload.fmt in (formats.GLTF, formats.GLTF_ZIP):
+        doc, body = load_json(upload.main.read_bytes(), what="glTF"), None
+        version = doc.get("asset", {}).get("version") if isinstance(doc.get("asset"), dict) else ""
+        if not str(version).startswith("1"):
+            return upload
+    else:
+        return upload
+    data = gltf1.convert(doc, body, root=upload.root, base=upload.main.parent)
+    unpacked.mkdir(parents=True, exist_ok=True)
+    converted = unpacked / "converted-from-gltf1.glb"
+    converted.write_bytes(data)
+    report["warnings"].append(
+        {
+            "code": "gltf1",
+            "message": "The file uses glTF 1.0 (the 2015 format); it was converted to glTF 2.0 "
+            "to be processed. Re-exporting as glTF 2.0 is recommended.",
+        }
+    )
+    return Upload(fmt=formats.GLB, main=converted, root=unpacked)
 
 
 def jsonable(value):
