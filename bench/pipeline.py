@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import contextlib
 import json
 import subprocess
 import sys
@@ -46,9 +45,9 @@ def child(mode: str, path: Path, out: Path) -> dict:
         import PIL.WebPImagePlugin  # noqa: F401
 
         with contextlib.suppress(ImportError):
-            import heritage_sites.processing.load  # noqa: F401
-            import heritage_sites.processing.pipeline  # noqa: F401
-            import heritage_sites.processing.report  # noqa: F401
+            import heritage_sites.processing.load
+            import heritage_sites.processing.pipeline
+            import heritage_sites.processing.report
         import heritage_sites.processing.derivatives  # noqa: F401
     start = time.perf_counter()
     detail: dict = {}
