@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import trimesh
 
+from ..errors import Rejected
 from ..types import DerivativeFile
 from .glb import MeshArrays, read_glb, write_glb
 from .gltfpack import (
@@ -27,6 +28,7 @@ from .gltfpack import (
     start_gltfpack,
 )
 from .posters import write_posters
+from .render import BlankRender
 
 __all__ = ["LOD_TARGETS", "WEB_MAX_FACES", "DerivativeError", "build_derivatives"]
 
@@ -38,8 +40,15 @@ BBOX_TOLERANCE = 0.05  # of the scan's largest extent
 GLB = "model/gltf-binary"
 
 
-class DerivativeError(ValueError):
-    """A derivative could not be made; the message is written for a curator."""
+class DerivativeError(Rejected):
+    """A derivative could not be made; the reason is written for a curator.
+
+    A Rejected, so that run_pipeline fails the scan with this reason rather than as an
+    internal error.
+    """
+
+    def __init__(self, reason: str, *, code: str = "derivatives") -> None:
+        super().__init__(reason, code=code)
 
 
 def build_derivatives(
@@ -75,6 +84,8 @@ def build_derivatives(
         raise DerivativeError(
             f"The web model could not be compressed or simplified. Details: {exc}"
         ) from exc
+    except BlankRender as exc:
+        raise DerivativeError(str(exc), code="blank_poster") from exc
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
@@ -108,18 +119,20 @@ def _build(
         out.append(DerivativeFile("lod", lod_path, GLB, faces=arrays.face_count))
 
     try:
-        small = [raw[t][1] for t in targets if raw[t][1].face_count <= POSTER_MAX_FACES]
-        stage_source = small[0] if small else master
+        if faces <= POSTER_MAX_FACES:
+            stage_source = master
+        else:
+            stage_source = next(raw[t][1] for t in targets if t <= POSTER_MAX_FACES)
         out.extend(write_posters(stage_source, workdir, make_turntable=make_turntable))
-    except ValueError as exc:
-        for proc, _ in jobs:
+        for proc, path in jobs:
             if proc is not None:
+                finish_gltfpack(proc, path)
+    except BaseException:
+        for proc, _ in jobs:
+            if proc is not None and proc.poll() is None:
                 proc.kill()
                 proc.communicate()
-        raise DerivativeError(str(exc)) from exc
-    for proc, path in jobs:
-        if proc is not None:
-            finish_gltfpack(proc, path)
+        raise
     for proc, path in jobs:
         if proc is None:
             shutil.copyfile(web_path, path)
@@ -137,9 +150,16 @@ def _make_lods(
         dst = scratch / f"raw_{target}.glb"
         proc = start_gltfpack(master_path, dst, *_simplify_args(target, master.face_count))
         started.append((target, dst, proc))
-    for target, dst, proc in started:
-        finish_gltfpack(proc, dst)
-        raw[target] = (dst, _checked_lod(master_path, dst, target, master, low, high))
+    try:
+        for target, dst, proc in started:
+            finish_gltfpack(proc, dst)
+            raw[target] = (dst, _checked_lod(master_path, dst, target, master, low, high))
+    except BaseException:
+        for _, _, proc in started:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
+        raise
     for previous, target in itertools.pairwise(targets[1:]):
         src, src_arrays = raw[previous]
         dst = scratch / f"raw_{target}.glb"
