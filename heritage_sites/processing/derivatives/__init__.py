@@ -12,7 +12,6 @@ else from the 100k LOD.
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 
 import trimesh
@@ -20,7 +19,7 @@ import trimesh
 from ..errors import Rejected
 from ..types import DerivativeFile
 from .glb import MeshArrays, write_glb
-from .gltfpack import GltfpackFailed, GltfpackUnavailable, finish_gltfpack, start_gltfpack
+from .gltfpack import Compressor, GltfpackFailed, GltfpackUnavailable
 from .lods import LodFailed, make_lod
 from .posters import write_posters
 from .render import BlankRender
@@ -92,11 +91,11 @@ def _build(
     targets = [t for t in LOD_TARGETS if t < faces]
     bounds = (master.positions.min(axis=0), master.positions.max(axis=0))
     web_path = workdir / "web.glb"
-    jobs: list[tuple[subprocess.Popen, Path]] = []
+    compressor = Compressor()
     out: list[DerivativeFile] = []
     try:
         if faces <= WEB_MAX_FACES:
-            out.append(_compress(master, web_path, "web", scratch / "master.glb", jobs))
+            out.append(_compress(master, web_path, "web", scratch / "master.glb", compressor))
         # Each LOD is compressed by gltfpack (another process, the other core) while
         # Python simplifies the next one and then draws the posters.
         lods: dict[int, MeshArrays] = {}
@@ -106,7 +105,7 @@ def _build(
             lods[target] = lod
             raw = scratch / f"lod_{target}.glb"
             lod_path = workdir / f"lod_{target // 1000}k.glb"
-            out.append(_compress(lod, lod_path, "lod", raw, jobs))
+            out.append(_compress(lod, lod_path, "lod", raw, compressor))
             if target == WEB_MAX_FACES and faces > WEB_MAX_FACES:
                 out.insert(0, DerivativeFile("web", web_path, GLB, faces=lod.face_count))
             source = lod
@@ -115,13 +114,9 @@ def _build(
         else:
             stage_source = next(lods[t] for t in targets if t <= POSTER_MAX_FACES)
         out.extend(write_posters(stage_source, workdir, make_turntable=make_turntable))
-        for proc, path in jobs:
-            finish_gltfpack(proc, path)
+        compressor.finish()
     except BaseException:
-        for proc, _ in jobs:
-            if proc.poll() is None:
-                proc.kill()
-                proc.communicate()
+        compressor.abort()
         raise
     if faces > WEB_MAX_FACES:
         # The web model is the 500k LOD: same bytes, one compression.
@@ -129,7 +124,9 @@ def _build(
     return out
 
 
-def _compress(arrays: MeshArrays, dst: Path, kind: str, raw: Path, jobs: list) -> DerivativeFile:
+def _compress(
+    arrays: MeshArrays, dst: Path, kind: str, raw: Path, compressor: Compressor
+) -> DerivativeFile:
     write_glb(arrays, raw)
-    jobs.append((start_gltfpack(raw, dst, "-cc"), dst))
+    compressor.submit(raw, dst, "-cc")
     return DerivativeFile(kind, dst, GLB, faces=arrays.face_count)
