@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -12,6 +13,8 @@ from PIL import Image
 from heritage_sites.processing.derivatives import DerivativeError, build_derivatives
 from heritage_sites.processing.derivatives.glb import read_glb, read_glb_json
 from heritage_sites.processing.derivatives.gltfpack import run_gltfpack
+from heritage_sites.processing.derivatives.lods import lod_problem
+from heritage_sites.processing.derivatives.prepare import mesh_arrays
 
 from .scan_meshes import checker_bowl, plain_sphere, red_vase, two_tone_vase
 
@@ -215,3 +218,35 @@ def test_texture_is_not_upside_down(tmp_path):
     top, bottom = top[top[:, 3] > 200], bottom[bottom[:, 3] > 200]
     assert (top[:, 0] > top[:, 2]).mean() > 0.9  # red at the top of the vase
     assert (bottom[:, 2] > bottom[:, 0]).mean() > 0.9  # blue at its base
+
+
+def test_larger_scan_gets_chained_lods_that_keep_colours(tmp_path):
+    files = build_derivatives(
+        red_vase(260, 260), scale_to_metres=1.0, workdir=tmp_path / "out", make_turntable=False
+    )
+    lods = {f.path.name: f for f in by_kind(files, "lod")}
+    assert set(lods) == {"lod_100k.glb", "lod_20k.glb"}  # 134,940 faces: no 500k LOD
+    for name, target in (("lod_100k.glb", 100_000), ("lod_20k.glb", 20_000)):
+        lod = decoded(lods[name].path, tmp_path)
+        assert target * 0.7 <= lod.face_count <= target * 1.2
+        assert lod.colors is not None
+        assert np.ptp(lod.positions[:, 1]) == pytest.approx(0.3, rel=0.03)
+
+
+def test_lod_check_names_what_went_wrong():
+    mesh = red_vase(60, 40)
+    source = mesh_arrays(mesh, scale_to_metres=1.0)
+    bounds = (source.positions.min(axis=0), source.positions.max(axis=0))
+    assert lod_problem(source, 4_000, source, bounds) == ""
+    assert "stopped at" in lod_problem(source, 1_000, source, bounds)
+    assert "collapsed" in lod_problem(source, 40_000, source, bounds)
+    shrunk = replace(source, positions=source.positions * 0.5)
+    assert "bounding box moved" in lod_problem(shrunk, 4_000, source, bounds)
+    colourless = replace(source, colors=None)
+    assert "vertex colours" in lod_problem(colourless, 4_000, source, bounds)
+
+
+def test_missing_compressor_fails_with_a_reason_for_the_administrator(tmp_path, monkeypatch):
+    monkeypatch.setenv("MUSEUM_GLTFPACK", str(tmp_path / "no-such-gltfpack"))
+    with pytest.raises(DerivativeError, match="gltfpack"):
+        build_derivatives(red_vase(40, 20), scale_to_metres=1.0, workdir=tmp_path / "out")
