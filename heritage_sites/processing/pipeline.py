@@ -44,10 +44,10 @@ TEST_HOOK = "SCAN_SANDBOX_TEST_HOOK"
 def run_pipeline(
     source: Path, *, fmt: str | None, workdir: Path, options: PipelineOptions
 ) -> PipelineResult:
-    """Process one upload in this process. Never raises for a bad file: it returns failed."""
-    from heritage_sites.processing.references import harden_pillow
+    """Process one upload in this process. Never raises for a bad file: it returns failed.
 
-    harden_pillow()
+    Production calls run_pipeline_sandboxed; this is its body, and what tests call directly.
+    """
     source, workdir = Path(source), Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     unpacked = workdir / "_upload"

@@ -84,6 +84,10 @@ def child_main(job_file: str) -> None:
             result_to_json,
             run_pipeline,
         )
+        from heritage_sites.processing.references import harden_pillow
+
+        # Process-wide Pillow limits: fine here, this process does nothing else.
+        harden_pillow()
 
         options = job["options"]
         if options.get("catalogue_dimensions_mm"):

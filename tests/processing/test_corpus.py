@@ -32,6 +32,16 @@ def _rows() -> list[dict]:
 
 
 ROWS = _rows()
+# Valid files in legacy or unusual forms that trimesh alone refuses, which we read correctly:
+# binary STL with a stray byte after its "solid" header, UTF-16 OBJ, no file extension,
+# glTF 1.0 binary, Draco-compressed glTF (through DracoPy).
+READ_ANYWAY = {
+    "broken/HalfDonut_binary.stl",
+    "broken/box_UTF16BE.obj",
+    "broken/formatDetection",
+    "broken/Avocado_gltf1.glb",
+    "broken/draco_2CylinderEngine/2CylinderEngine.gltf",
+}
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +78,7 @@ def test_the_corpus_file_behaves_as_its_manifest_says(row, outcomes):
     result, seconds = outcomes[row["path"]]
     assert result.state in {"ready", "failed"}
     assert seconds < 120
-    if row["expected"] == "accept":
+    if row["expected"] == "accept" or row["path"] in READ_ANYWAY:
         assert result.state == "ready", result.reason
         kinds = {item.kind for item in result.derivatives}
         assert {"web", "poster"} <= kinds
