@@ -11,14 +11,17 @@ from __future__ import annotations
 import io
 import logging
 from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote
 
 import numpy as np
 import trimesh
-from trimesh.resolvers import FilePathResolver
+from trimesh.resolvers import Resolver
 
 from heritage_sites.processing import formats
 from heritage_sites.processing.errors import Rejected
 from heritage_sites.processing.preflight import Preflight, Upload
+from heritage_sites.processing.references import resolve_reference
 from heritage_sites.processing.text import decode_text
 
 logger = logging.getLogger(__name__)
@@ -43,7 +46,7 @@ def load_mesh(upload: Upload, preflight: Preflight) -> Loaded:
             loaded = trimesh.load(
                 file_obj=io.BytesIO(text.encode("utf-8")),
                 file_type="obj",
-                resolver=FilePathResolver(upload.main),
+                resolver=UploadResolver(upload),
                 process=False,
             )
         else:
@@ -58,7 +61,7 @@ def load_mesh(upload: Upload, preflight: Preflight) -> Loaded:
                 loaded = trimesh.load(
                     file_obj=handle,
                     file_type=file_type,
-                    resolver=FilePathResolver(upload.main),
+                    resolver=UploadResolver(upload),
                     process=False,
                 )
         return _flatten(loaded, upload.label)
@@ -79,6 +82,43 @@ def load_mesh(upload: Upload, preflight: Preflight) -> Loaded:
             "does not read: export it again.",
             code="unreadable",
         ) from exc
+
+
+class UploadResolver(Resolver):
+    """Hands trimesh the files it asks for, only from inside the upload.
+
+    The pre-flight has already refused references that leave the upload; this makes sure
+    trimesh cannot read anything else either, whatever its parsers decide to look up.
+    """
+
+    def __init__(self, upload: Upload, base: Path | None = None) -> None:
+        self.upload = upload
+        self.base = base or upload.main.parent
+
+    def get(self, name: str) -> bytes:
+        for candidate in dict.fromkeys((name, unquote(name))):
+            found = resolve_reference(
+                candidate,
+                root=self.upload.root,
+                base=self.base,
+                owner=self.upload.label,
+                what="file",
+            )
+            if found is not None:
+                return found.read_bytes()
+        raise FileNotFoundError(name)
+
+    def write(self, name: str, data) -> None:
+        raise NotImplementedError("the upload is read-only")
+
+    def namespaced(self, namespace: str) -> UploadResolver:
+        target = (self.base / namespace).resolve()
+        if not target.is_relative_to(self.upload.root.resolve()):
+            raise FileNotFoundError(namespace)
+        return UploadResolver(self.upload, target)
+
+    def keys(self):
+        return [p.name for p in self.base.iterdir() if p.is_file()]
 
 
 def weld(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

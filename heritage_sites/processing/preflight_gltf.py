@@ -291,8 +291,8 @@ def _check_meshes(doc: dict, accessors: list, views: list) -> list[int]:
             elif "bufferView" not in position and "sparse" not in position:
                 raise _invalid(
                     f"The glTF mesh {number} has vertex positions with no data behind them "
-                    "(an accessor without a buffer view), which this server does not read. "
-                    "Export the model again from your modelling software.",
+                    "(an accessor without a buffer view, which glTF reads as all zeros), so "
+                    "there is no surface to show. Export the model again.",
                     code="invalid_mesh",
                 )
             indices = primitive.get("indices")
