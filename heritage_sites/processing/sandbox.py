@@ -29,6 +29,7 @@ PRELOAD = [
     "heritage_sites.processing.report",
     "heritage_sites.processing.preflight_gltf",
     "heritage_sites.processing.derivatives",
+    "heritage_sites.processing.warmup",
 ]
 
 
