@@ -41,7 +41,7 @@ def load_mesh(upload: Upload, preflight: Preflight) -> Loaded:
     try:
         if upload.fmt == formats.STL:
             return _load_stl(upload, preflight)
-        if upload.fmt in (formats.OBJ, formats.OBJ_ZIP):
+        if upload.fmt in (formats.OBJ, formats.OBJ_ZIP) and "encoding" in preflight.info:
             text, _ = decode_text(upload.main.read_bytes())
             loaded = trimesh.load(
                 file_obj=io.BytesIO(text.encode("utf-8")),
@@ -51,6 +51,8 @@ def load_mesh(upload: Upload, preflight: Preflight) -> Loaded:
             )
         else:
             file_type = {
+                formats.OBJ: "obj",
+                formats.OBJ_ZIP: "obj",
                 formats.PLY: "ply",
                 formats.OFF: "off",
                 formats.GLB: "glb",
