@@ -77,3 +77,21 @@ def test_it_leaves_the_database_alone(tmp_path, django_assert_num_queries):
     good = write(tmp_path / "tetra.stl", binary_stl(tetrahedron()))
     with django_assert_num_queries(0):
         inspect(good, "--json", "--no-turntable", "--out", tmp_path / "out")
+
+
+def test_a_local_gltf_reads_its_buffer_from_its_folder(tmp_path):
+    import base64
+
+    from .builders import triangle_gltf
+
+    doc = triangle_gltf()
+    data = base64.b64decode(doc["buffers"][0]["uri"].split(",", 1)[1])
+    doc["buffers"][0]["uri"] = "tri%20angle.bin"  # URIs are percent-encoded
+    folder = tmp_path / "model"
+    write(folder / "tri angle.bin", data)
+    write(folder / "tri.gltf", json.dumps(doc))
+    output, code = inspect(folder / "tri.gltf", "--json", "--no-turntable", "--out", tmp_path / "o")
+    outcome = json.loads(output)
+    assert code == 0, outcome["reason"]
+    assert outcome["report"]["faces"] == 1
+    assert outcome["report"]["unit"] == "m"
