@@ -79,6 +79,10 @@ def vertex_normals(positions: np.ndarray, faces: np.ndarray) -> np.ndarray:
 
 def encode_texture(image: Image.Image) -> tuple[bytes, str]:
     """Shrink to at most MAX_TEXTURE_PX a side; JPEG when opaque, PNG when alpha matters."""
+    if image.format == "JPEG" and max(image.size) > MAX_TEXTURE_PX:
+        # Let the JPEG decoder scale down by a power of two while it decodes (much faster).
+        scale = MAX_TEXTURE_PX / max(image.size)
+        image.draft("RGB", (round(image.width * scale), round(image.height * scale)))
     image.load()
     has_alpha = image.mode in ("RGBA", "LA", "PA") or (
         image.mode == "P" and "transparency" in image.info
@@ -92,7 +96,7 @@ def encode_texture(image: Image.Image) -> tuple[bytes, str]:
     if max(image.size) > MAX_TEXTURE_PX:
         scale = MAX_TEXTURE_PX / max(image.size)
         size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
-        image = image.resize(size, Image.Resampling.LANCZOS)
+        image = image.resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0)
     out = io.BytesIO()
     if has_alpha:
         image.save(out, format="PNG", optimize=False, compress_level=6)
