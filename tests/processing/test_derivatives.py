@@ -154,6 +154,8 @@ def test_textured_lod_keeps_uvs_and_texture(bowl_run, tmp_path):
     assert lod.uvs is not None
     assert lod.texture is not None
     assert 14_000 <= lod.face_count <= 24_000
+    # The lightest LOD is for phones: its texture is halved to 1024 px.
+    assert Image.open(io.BytesIO(lod.texture)).size == (1024, 512)
 
 
 def test_textured_poster_shows_the_checker(bowl_run):

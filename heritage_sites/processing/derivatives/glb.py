@@ -57,8 +57,13 @@ class MeshArrays:
             return None
         return Image.open(io.BytesIO(self.texture))
 
-    def with_faces(self, faces: np.ndarray) -> MeshArrays:
-        return replace(self, faces=faces)
+    def with_texture_at_most(self, max_px: int) -> MeshArrays:
+        """The same mesh with its texture shrunk to ``max_px`` a side (if larger)."""
+        image = self.texture_image()
+        if image is None or max(image.size) <= max_px:
+            return self
+        texture, mime = encode_texture(image, max_px)
+        return replace(self, texture=texture, texture_mime=mime)
 
 
 def vertex_normals(positions: np.ndarray, faces: np.ndarray) -> np.ndarray:
@@ -77,11 +82,11 @@ def vertex_normals(positions: np.ndarray, faces: np.ndarray) -> np.ndarray:
     return out
 
 
-def encode_texture(image: Image.Image) -> tuple[bytes, str]:
-    """Shrink to at most MAX_TEXTURE_PX a side; JPEG when opaque, PNG when alpha matters."""
-    if image.format == "JPEG" and max(image.size) > MAX_TEXTURE_PX:
+def encode_texture(image: Image.Image, max_px: int = MAX_TEXTURE_PX) -> tuple[bytes, str]:
+    """Shrink to at most ``max_px`` a side; JPEG when opaque, PNG when alpha matters."""
+    if image.format == "JPEG" and max(image.size) > max_px:
         # Let the JPEG decoder scale down by a power of two while it decodes (much faster).
-        scale = MAX_TEXTURE_PX / max(image.size)
+        scale = max_px / max(image.size)
         image.draft("RGB", (round(image.width * scale), round(image.height * scale)))
     image.load()
     has_alpha = image.mode in ("RGBA", "LA", "PA") or (
@@ -93,8 +98,8 @@ def encode_texture(image: Image.Image) -> tuple[bytes, str]:
             has_alpha = False
     if not has_alpha:
         image = image.convert("RGB")
-    if max(image.size) > MAX_TEXTURE_PX:
-        scale = MAX_TEXTURE_PX / max(image.size)
+    if max(image.size) > max_px:
+        scale = max_px / max(image.size)
         size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
         image = image.resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0)
     out = io.BytesIO()
