@@ -110,7 +110,9 @@ def _flatten(loaded, label: str) -> Loaded:
     """One Trimesh from whatever trimesh returned, with node transforms applied."""
     if isinstance(loaded, trimesh.Trimesh):
         _check_indices(loaded, label)
-        return Loaded(mesh=loaded, has_normals=_has_normals(loaded))
+        has_normals = _has_normals(loaded)
+        _plain_colours([loaded])
+        return Loaded(mesh=loaded, has_normals=has_normals)
     if not isinstance(loaded, trimesh.Scene):
         raise Rejected(f"The {label} file holds no surface (no faces).", code="empty_geometry")
     meshes = [g for g in loaded.geometry.values() if isinstance(g, trimesh.Trimesh)]
@@ -123,6 +125,7 @@ def _flatten(loaded, label: str) -> Loaded:
     for mesh in meshes:
         _check_indices(mesh, label)
     has_normals = any(_has_normals(mesh) for mesh in meshes)
+    _plain_colours(meshes)
     warnings: list[dict] = []
     try:
         flat = loaded.to_mesh()
@@ -165,3 +168,31 @@ def _check_indices(mesh: trimesh.Trimesh, label: str) -> None:
 def _has_normals(mesh: trimesh.Trimesh) -> bool:
     # Normals read from the file sit in trimesh's cache; computed ones are only made on use.
     return "vertex_normals" in mesh._cache.cache
+
+
+def _textured(mesh: trimesh.Trimesh) -> bool:
+    visual = mesh.visual
+    if getattr(visual, "kind", None) != "texture" or getattr(visual, "uv", None) is None:
+        return False
+    material = getattr(visual, "material", None)
+    image = getattr(material, "image", None) or getattr(material, "baseColorTexture", None)
+    return image is not None
+
+
+def _plain_colours(meshes: list[trimesh.Trimesh]) -> None:
+    """Turn materials that are only a colour (no image, or no UVs) into vertex colours.
+
+    Otherwise trimesh merges such parts by painting their colours into a tiny atlas with
+    invented UVs, which simplification then has to preserve for nothing.
+    """
+    if any(_textured(mesh) for mesh in meshes):
+        return
+    for mesh in meshes:
+        if getattr(mesh.visual, "kind", None) == "texture" or isinstance(
+            mesh.visual, trimesh.visual.TextureVisuals
+        ):
+            try:
+                mesh.visual = mesh.visual.to_color()
+            except Exception:  # a material trimesh cannot summarise: keep the shape
+                logger.info("could not turn a material into vertex colours", exc_info=True)
+                mesh.visual = trimesh.visual.ColorVisuals(mesh=mesh)

@@ -66,6 +66,7 @@ def build_report(
         )
         return report
     report.update(_topology(vertices, faces, warnings))
+    doubled_area = report.pop("_doubled_area")
     if report["degenerate_faces"] == len(faces):
         errors.append(
             _issue(
@@ -74,7 +75,7 @@ def build_report(
             )
         )
         return report
-    report.update(_measures(vertices, faces, report, warnings))
+    report.update(_measures(vertices, faces, doubled_area, report, warnings))
     report.update(_dimensions(vertices, fmt, declared_unit, catalogue_dimensions_mm, warnings))
     for key in ("surface_area", "volume"):
         if report.get(key) is not None:
@@ -214,8 +215,7 @@ def _count_bodies(undirected: np.ndarray, kept: np.ndarray, face_count: int) -> 
     return len(np.unique(labels[kept])) if len(kept) else 0
 
 
-def _measures(vertices, faces, report: dict, warnings: list[dict]) -> dict:
-    doubled_area = report.pop("_doubled_area")
+def _measures(vertices, faces, doubled_area, report: dict, warnings: list[dict]) -> dict:
     area = float(doubled_area.sum() / 2.0)
     volume = None
     if report["watertight"] and report["winding_consistent"]:
