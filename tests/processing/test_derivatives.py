@@ -252,3 +252,43 @@ def test_missing_compressor_fails_with_a_reason_for_the_administrator(tmp_path, 
     monkeypatch.setenv("MUSEUM_GLTFPACK", str(tmp_path / "no-such-gltfpack"))
     with pytest.raises(DerivativeError, match="gltfpack"):
         build_derivatives(red_vase(40, 20), scale_to_metres=1.0, workdir=tmp_path / "out")
+
+
+def web_texture(web_path):
+    doc, binary = read_glb_json(web_path)
+    view = doc["bufferViews"][doc["images"][0]["bufferView"]]
+    start = view.get("byteOffset", 0)
+    data = bytes(binary[start : start + view["byteLength"]])
+    return doc, Image.open(io.BytesIO(data))
+
+
+def test_texture_with_transparency_is_kept_as_png_with_blending(tmp_path):
+    mesh = two_tone_vase()
+    pixels = np.asarray(mesh.visual.material.image.convert("RGBA")).copy()
+    pixels[:8, :, 3] = 0  # a see-through band, like lace or a broken rim
+    mesh.visual.material.image = Image.fromarray(pixels, "RGBA")
+    files = build_derivatives(
+        mesh, scale_to_metres=1.0, workdir=tmp_path / "out", make_turntable=False
+    )
+    doc, texture = web_texture(by_kind(files, "web")[0].path)
+    assert texture.format == "PNG" and texture.mode == "RGBA"
+    assert doc["images"][0]["mimeType"] == "image/png"
+    assert doc["materials"][0]["alphaMode"] == "BLEND"
+
+
+def test_face_colours_become_vertex_colours(tmp_path):
+    box = trimesh.creation.box(extents=(0.1, 0.1, 0.1))
+    box.visual.face_colors = (20, 160, 40, 255)
+    files = build_derivatives(
+        box, scale_to_metres=1.0, workdir=tmp_path / "out", make_turntable=False
+    )
+    model = decoded(by_kind(files, "web")[0].path, tmp_path)
+    assert model.colors is not None
+    assert np.abs(model.colors[:, :3].astype(int) - (20, 160, 40)).max() <= 2
+
+
+def test_scan_collapsed_to_a_point_fails_with_a_blank_poster_reason(tmp_path):
+    point = trimesh.Trimesh(vertices=np.zeros((4, 3)), faces=[[0, 1, 2], [1, 2, 3]], process=False)
+    with pytest.raises(DerivativeError, match="blank") as caught:
+        build_derivatives(point, scale_to_metres=1.0, workdir=tmp_path / "out")
+    assert caught.value.code == "blank_poster"
