@@ -11,7 +11,7 @@ import trimesh
 from PIL import Image
 
 from heritage_sites.processing.derivatives import DerivativeError, build_derivatives
-from heritage_sites.processing.derivatives.glb import read_glb, read_glb_json
+from heritage_sites.processing.derivatives.glb import read_glb, read_glb_json, write_glb
 from heritage_sites.processing.derivatives.gltfpack import run_gltfpack
 from heritage_sites.processing.derivatives.lods import lod_problem
 from heritage_sites.processing.derivatives.prepare import mesh_arrays
@@ -292,3 +292,19 @@ def test_scan_collapsed_to_a_point_fails_with_a_blank_poster_reason(tmp_path):
     with pytest.raises(DerivativeError, match="blank") as caught:
         build_derivatives(point, scale_to_metres=1.0, workdir=tmp_path / "out")
     assert caught.value.code == "blank_poster"
+
+
+def test_master_glb_keeps_vertex_attributes_four_byte_aligned(tmp_path):
+    # glTF requires it (the Khronos validator flagged RGB byte colours before they became RGBA).
+    path = tmp_path / "master.glb"
+    write_glb(mesh_arrays(red_vase(40, 20), scale_to_metres=1.0), path)
+    doc, _ = read_glb_json(path)
+    sizes = {5126: 4, 5121: 1, 5123: 2, 5125: 4}
+    widths = {"SCALAR": 1, "VEC2": 2, "VEC3": 3, "VEC4": 4}
+    for index in doc["meshes"][0]["primitives"][0]["attributes"].values():
+        accessor = doc["accessors"][index]
+        element = sizes[accessor["componentType"]] * widths[accessor["type"]]
+        assert element % 4 == 0
+        assert doc["bufferViews"][accessor["bufferView"]]["byteOffset"] % 4 == 0
+    model = read_glb(path)
+    assert model.colors.shape[1] == 4 and (model.colors[:, 3] == 255).all()

@@ -162,8 +162,10 @@ def write_glb(arrays: MeshArrays, path: Path) -> int:
         )
     if arrays.colors is not None:
         colors = np.asarray(arrays.colors, dtype=np.uint8)
-        kind = "VEC4" if colors.shape[1] == 4 else "VEC3"
-        attributes["COLOR_0"] = add_accessor(colors, _UBYTE, kind, 34962, normalized=True)
+        if colors.shape[1] == 3:
+            # glTF wants each vertex's attribute 4-byte aligned: RGB bytes become opaque RGBA.
+            colors = np.concatenate([colors, np.full((len(colors), 1), 255, np.uint8)], axis=1)
+        attributes["COLOR_0"] = add_accessor(colors, _UBYTE, "VEC4", 34962, normalized=True)
     index_acc = add_accessor(
         np.asarray(arrays.faces, dtype=np.uint32).reshape(-1), _UINT, "SCALAR", 34963
     )
