@@ -18,7 +18,7 @@ import trimesh
 
 from ..errors import Rejected
 from ..types import DerivativeFile
-from .glb import MeshArrays, write_glb
+from .glb import MAX_TEXTURE_PX, MeshArrays, write_glb
 from .gltfpack import Compressor, GltfpackFailed, GltfpackUnavailable
 from .lods import LodFailed, make_lod
 from .posters import write_posters
@@ -29,6 +29,7 @@ __all__ = ["LOD_TARGETS", "WEB_MAX_FACES", "DerivativeError", "build_derivatives
 LOD_TARGETS = (500_000, 100_000, 20_000)
 WEB_MAX_FACES = 500_000
 POSTER_MAX_FACES = 150_000
+LOD_TEXTURE_PX = {20_000: 1024}  # the lightest LOD, for phones, carries a lighter texture
 GLB = "model/gltf-binary"
 
 
@@ -105,7 +106,8 @@ def _build(
             lods[target] = lod
             raw = scratch / f"lod_{target}.glb"
             lod_path = workdir / f"lod_{target // 1000}k.glb"
-            out.append(_compress(lod, lod_path, "lod", raw, compressor))
+            small_texture = lod.with_texture_at_most(LOD_TEXTURE_PX.get(target, MAX_TEXTURE_PX))
+            out.append(_compress(small_texture, lod_path, "lod", raw, compressor))
             if target == WEB_MAX_FACES and faces > WEB_MAX_FACES:
                 out.insert(0, DerivativeFile("web", web_path, GLB, faces=lod.face_count))
             source = lod

@@ -91,7 +91,7 @@ def render(stage: Stage, size: int, *, azimuth_deg: float = 35.0, elevation_deg:
     # Cast rays only inside the screen rectangle of the bounding box: the rest is background.
     rows, cols = _screen_box(stage, size, eye, basis)
     local = _pixel_rays(size).reshape(size, size, 3)[rows, cols].reshape(-1, 3)
-    dirs = local @ basis
+    dirs = _times(local, basis)
     origins = np.broadcast_to(eye.astype(np.float32), dirs.shape)
     hit = stage.scene.run(np.ascontiguousarray(origins), dirs, output=1)
     prim = hit["primID"]
@@ -116,7 +116,7 @@ def render(stage: Stage, size: int, *, azimuth_deg: float = 35.0, elevation_deg:
     base = _surface_colour(stage, values[:, 3:], len(tri))
     light = (-forward * 0.55 + up * 0.65 - right * 0.5).astype(np.float32)
     light /= np.linalg.norm(light)
-    lambert = np.clip(normal @ light, 0.0, 1.0)
+    lambert = np.clip(_times(normal, light[:, None])[:, 0], 0.0, 1.0)
     head = np.abs(toward)
     shade = AMBIENT + KEY * 0.75 * lambert + KEY * 0.25 * head
     rgba[mask, :3] = np.clip(base[:, :3] * (shade[:, None] * 255.0), 0, 255).astype(np.uint8)
@@ -125,11 +125,17 @@ def render(stage: Stage, size: int, *, azimuth_deg: float = 35.0, elevation_deg:
     return Image.fromarray(picture, "RGBA"), coverage
 
 
+def _times(rows: np.ndarray, matrix: np.ndarray) -> np.ndarray:
+    """``rows @ matrix`` for a 3-row matrix, without BLAS: its threads wake up for every
+    small product and cost more than the product itself on a busy machine."""
+    return rows[:, 0:1] * matrix[0] + rows[:, 1:2] * matrix[1] + rows[:, 2:3] * matrix[2]
+
+
 def _screen_box(stage: Stage, size: int, eye: np.ndarray, basis: np.ndarray):
     """Pixel rows and columns covering the projected bounding box (whole frame if unsure)."""
     low, high = stage.arrays.positions.min(axis=0), stage.arrays.positions.max(axis=0)
     corners = np.array(np.meshgrid(*zip(low, high, strict=True))).reshape(3, -1).T - eye
-    cam = corners @ basis.T.astype(np.float64)  # x right, y up, z forward
+    cam = _times(corners, basis.T.astype(np.float64))  # x right, y up, z forward
     full = slice(0, size)
     if (cam[:, 2] <= 1e-9).any():
         return full, full
