@@ -11,14 +11,17 @@ from __future__ import annotations
 import io
 import logging
 from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote
 
 import numpy as np
 import trimesh
-from trimesh.resolvers import FilePathResolver
+from trimesh.resolvers import Resolver
 
 from heritage_sites.processing import formats
 from heritage_sites.processing.errors import Rejected
 from heritage_sites.processing.preflight import Preflight, Upload
+from heritage_sites.processing.references import resolve_reference
 from heritage_sites.processing.text import decode_text
 
 logger = logging.getLogger(__name__)
@@ -38,16 +41,18 @@ def load_mesh(upload: Upload, preflight: Preflight) -> Loaded:
     try:
         if upload.fmt == formats.STL:
             return _load_stl(upload, preflight)
-        if upload.fmt in (formats.OBJ, formats.OBJ_ZIP):
+        if upload.fmt in (formats.OBJ, formats.OBJ_ZIP) and "encoding" in preflight.info:
             text, _ = decode_text(upload.main.read_bytes())
             loaded = trimesh.load(
                 file_obj=io.BytesIO(text.encode("utf-8")),
                 file_type="obj",
-                resolver=FilePathResolver(upload.main),
+                resolver=UploadResolver(upload),
                 process=False,
             )
         else:
             file_type = {
+                formats.OBJ: "obj",
+                formats.OBJ_ZIP: "obj",
                 formats.PLY: "ply",
                 formats.OFF: "off",
                 formats.GLB: "glb",
@@ -58,7 +63,7 @@ def load_mesh(upload: Upload, preflight: Preflight) -> Loaded:
                 loaded = trimesh.load(
                     file_obj=handle,
                     file_type=file_type,
-                    resolver=FilePathResolver(upload.main),
+                    resolver=UploadResolver(upload),
                     process=False,
                 )
         return _flatten(loaded, upload.label)
@@ -79,6 +84,43 @@ def load_mesh(upload: Upload, preflight: Preflight) -> Loaded:
             "does not read: export it again.",
             code="unreadable",
         ) from exc
+
+
+class UploadResolver(Resolver):
+    """Hands trimesh the files it asks for, only from inside the upload.
+
+    The pre-flight has already refused references that leave the upload; this makes sure
+    trimesh cannot read anything else either, whatever its parsers decide to look up.
+    """
+
+    def __init__(self, upload: Upload, base: Path | None = None) -> None:
+        self.upload = upload
+        self.base = base or upload.main.parent
+
+    def get(self, name: str) -> bytes:
+        for candidate in dict.fromkeys((name, unquote(name))):
+            found = resolve_reference(
+                candidate,
+                root=self.upload.root,
+                base=self.base,
+                owner=self.upload.label,
+                what="file",
+            )
+            if found is not None:
+                return found.read_bytes()
+        raise FileNotFoundError(name)
+
+    def write(self, name: str, data) -> None:
+        raise NotImplementedError("the upload is read-only")
+
+    def namespaced(self, namespace: str) -> UploadResolver:
+        target = (self.base / namespace).resolve()
+        if not target.is_relative_to(self.upload.root.resolve()):
+            raise FileNotFoundError(namespace)
+        return UploadResolver(self.upload, target)
+
+    def keys(self):
+        return [p.name for p in self.base.iterdir() if p.is_file()]
 
 
 def weld(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -110,7 +152,9 @@ def _flatten(loaded, label: str) -> Loaded:
     """One Trimesh from whatever trimesh returned, with node transforms applied."""
     if isinstance(loaded, trimesh.Trimesh):
         _check_indices(loaded, label)
-        return Loaded(mesh=loaded, has_normals=_has_normals(loaded))
+        has_normals = _has_normals(loaded)
+        _plain_colours([loaded])
+        return Loaded(mesh=loaded, has_normals=has_normals)
     if not isinstance(loaded, trimesh.Scene):
         raise Rejected(f"The {label} file holds no surface (no faces).", code="empty_geometry")
     meshes = [g for g in loaded.geometry.values() if isinstance(g, trimesh.Trimesh)]
@@ -123,6 +167,7 @@ def _flatten(loaded, label: str) -> Loaded:
     for mesh in meshes:
         _check_indices(mesh, label)
     has_normals = any(_has_normals(mesh) for mesh in meshes)
+    _plain_colours(meshes)
     warnings: list[dict] = []
     try:
         flat = loaded.to_mesh()
@@ -165,3 +210,31 @@ def _check_indices(mesh: trimesh.Trimesh, label: str) -> None:
 def _has_normals(mesh: trimesh.Trimesh) -> bool:
     # Normals read from the file sit in trimesh's cache; computed ones are only made on use.
     return "vertex_normals" in mesh._cache.cache
+
+
+def _textured(mesh: trimesh.Trimesh) -> bool:
+    visual = mesh.visual
+    if getattr(visual, "kind", None) != "texture" or getattr(visual, "uv", None) is None:
+        return False
+    material = getattr(visual, "material", None)
+    image = getattr(material, "image", None) or getattr(material, "baseColorTexture", None)
+    return image is not None
+
+
+def _plain_colours(meshes: list[trimesh.Trimesh]) -> None:
+    """Turn materials that are only a colour (no image, or no UVs) into vertex colours.
+
+    Otherwise trimesh merges such parts by painting their colours into a tiny atlas with
+    invented UVs, which simplification then has to preserve for nothing.
+    """
+    if any(_textured(mesh) for mesh in meshes):
+        return
+    for mesh in meshes:
+        if getattr(mesh.visual, "kind", None) == "texture" or isinstance(
+            mesh.visual, trimesh.visual.TextureVisuals
+        ):
+            try:
+                mesh.visual = mesh.visual.to_color()
+            except Exception:  # a material trimesh cannot summarise: keep the shape
+                logger.info("could not turn a material into vertex colours", exc_info=True)
+                mesh.visual = trimesh.visual.ColorVisuals(mesh=mesh)

@@ -11,11 +11,10 @@ import contextlib
 import json
 import logging
 import math
+import multiprocessing
 import os
 import shutil
 import signal
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -38,16 +37,17 @@ __all__ = [
 logger = logging.getLogger(__name__)
 READY, FAILED = "ready", "failed"
 MEMORY_EXIT_CODE = 3
-REPO_ROOT = Path(__file__).resolve().parents[2]
+# Tests set this to make the child sleep, allocate or crash (see sandbox.py).
+TEST_HOOK = "SCAN_SANDBOX_TEST_HOOK"
 
 
 def run_pipeline(
     source: Path, *, fmt: str | None, workdir: Path, options: PipelineOptions
 ) -> PipelineResult:
-    """Process one upload in this process. Never raises for a bad file: it returns failed."""
-    from heritage_sites.processing.references import harden_pillow
+    """Process one upload in this process. Never raises for a bad file: it returns failed.
 
-    harden_pillow()
+    Production calls run_pipeline_sandboxed; this is its body, and what tests call directly.
+    """
     source, workdir = Path(source), Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     unpacked = workdir / "_upload"
@@ -59,6 +59,7 @@ def run_pipeline(
                 fmt = formats.detect_format(source, options.original_name, allow_loose=True)
             report["format"] = fmt
             upload = _prepare(source, fmt, unpacked, report)
+            upload = _upgrade_gltf1(upload, unpacked, report)
         return _process(upload, workdir, options, report, timer)
     except formats.UnsupportedFormat as exc:
         return _failed(report, str(exc), "unsupported_format")
@@ -108,15 +109,18 @@ def _process(upload, workdir: Path, options: PipelineOptions, report: dict, time
         return _failed(report, f"The model cannot be used: {messages}", None)
     with timer("derivatives"):
         try:
-            from heritage_sites.processing.derivatives import build_derivatives
+            from heritage_sites.processing.derivatives import DerivativeError, build_derivatives
         except ImportError as exc:  # the derivative stage is a separate package
             raise RuntimeError("the derivative stage is not installed") from exc
-        files = build_derivatives(
-            loaded.mesh,
-            scale_to_metres=report["mm_per_unit"] / 1000.0,
-            workdir=workdir,
-            make_turntable=options.make_turntable,
-        )
+        try:
+            files = build_derivatives(
+                loaded.mesh,
+                scale_to_metres=report["mm_per_unit"] / 1000.0,
+                workdir=workdir,
+                make_turntable=options.make_turntable,
+            )
+        except DerivativeError as exc:
+            return _failed(report, str(exc), "derivatives")
     report["derivatives"] = [
         {"kind": f.kind, "file": Path(f.path).name, "faces": f.faces, "width": f.width}
         for f in files
@@ -180,6 +184,39 @@ def _prepare(source: Path, fmt: str, unpacked: Path, report: dict):
     return Upload(fmt=fmt, main=source, root=source.parent)
 
 
+def _upgrade_gltf1(upload, unpacked: Path, report: dict):
+    """Rewrite a glTF 1.0 upload as a glTF 2.0 GLB in the work folder; others pass through."""
+    from heritage_sites.processing import gltf1
+    from heritage_sites.processing.preflight import Upload
+    from heritage_sites.processing.preflight_gltf import load_json
+
+    if upload.fmt == formats.GLB:
+        with upload.main.open("rb") as handle:
+            header = handle.read(8)
+        if header[4:8] != (1).to_bytes(4, "little"):
+            return upload
+        doc, body = gltf1.read_glb1(upload.main)
+    elif upload.fmt in (formats.GLTF, formats.GLTF_ZIP):
+        doc, body = load_json(upload.main.read_bytes(), what="glTF"), None
+        version = doc.get("asset", {}).get("version") if isinstance(doc.get("asset"), dict) else ""
+        if not str(version).startswith("1"):
+            return upload
+    else:
+        return upload
+    data = gltf1.convert(doc, body, root=upload.root, base=upload.main.parent)
+    unpacked.mkdir(parents=True, exist_ok=True)
+    converted = unpacked / "converted-from-gltf1.glb"
+    converted.write_bytes(data)
+    report["warnings"].append(
+        {
+            "code": "gltf1",
+            "message": "The file uses glTF 1.0 (the 2015 format); it was converted to glTF 2.0 "
+            "to be processed. Re-exporting as glTF 2.0 is recommended.",
+        }
+    )
+    return Upload(fmt=formats.GLB, main=converted, root=unpacked)
+
+
 def jsonable(value):
     """A copy of ``value`` that json.dumps accepts strictly: no numpy types, no NaN."""
     if isinstance(value, dict):
@@ -229,12 +266,16 @@ def run_pipeline_sandboxed(
     heartbeat: Callable[[], object] | None = None,
     heartbeat_every: float = 10.0,
 ) -> PipelineResult:
-    """Run ``run_pipeline`` in a fresh child interpreter with memory and wall-clock limits.
+    """Run ``run_pipeline`` in a sandbox child with memory and wall-clock limits.
 
-    The child gets its own process group (killed whole on timeout), RLIMIT_AS set to
-    ``options.memory_limit_bytes``, and hands its result back as JSON in a file. While it
-    runs, ``heartbeat()`` is called every ``heartbeat_every`` seconds; if it returns False
-    (another attempt took the scan over) the child is stopped.
+    The child is forked from a multiprocessing fork server: a fresh interpreter (not a fork
+    of the caller, which may hold database connections) that preloads the pipeline's
+    imports. As with any spawn or forkserver start, the caller's main script must be
+    import-safe (``if __name__ == "__main__"``). The child leads its own process group
+    (killed whole on timeout), sets RLIMIT_AS to ``options.memory_limit_bytes``, and hands
+    its result back as JSON in a file. While it runs, ``heartbeat()`` is called every
+    ``heartbeat_every`` seconds; if it returns False (another attempt took the scan over)
+    the child is stopped.
     """
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
@@ -245,40 +286,45 @@ def run_pipeline_sandboxed(
         "workdir": str(workdir.resolve()),
         "options": jsonable(asdict(options)),
         "result": str(control / "result.json"),
+        "test_hook": os.environ.get(TEST_HOOK, ""),
+        "test_pidfile": os.environ.get(TEST_HOOK + "_PIDFILE", ""),
     }
     (control / "job.json").write_text(json.dumps(job))
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
-    # One BLAS thread: the machine is shared and RLIMIT_AS counts every thread's reservations.
-    env.update(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
     started = time.monotonic()
-    outcome = "exited"
     try:
-        with (control / "stderr.txt").open("wb") as stderr:
-            child = subprocess.Popen(
-                [sys.executable, "-m", "heritage_sites.processing.sandbox", str(control)],
-                stdin=subprocess.DEVNULL,
-                stdout=stderr,
-                stderr=stderr,
-                cwd=str(control),
-                env=env,
-                start_new_session=True,  # its own process group, killed as a whole
-                close_fds=True,
-            )
-            outcome = _supervise(child, options.time_limit_s, heartbeat, heartbeat_every)
+        from heritage_sites.processing import sandbox
+
+        child = _context().Process(
+            target=sandbox.child_main, args=(str(control / "job.json"),), name="scan-sandbox"
+        )
+        child.start()
+        outcome = _supervise(child, options.time_limit_s, heartbeat, heartbeat_every)
         seconds = round(time.monotonic() - started, 3)
         result_file = control / "result.json"
-        if outcome == "exited" and child.returncode == 0 and result_file.exists():
+        if outcome == "exited" and child.exitcode == 0 and result_file.exists():
             return result_from_json(result_file.read_text())
-        tail = (control / "stderr.txt").read_bytes()[-2000:].decode("utf-8", "replace")
-        if tail.strip():
-            logger.warning("scan sandbox ended with %s/%s: %s", outcome, child.returncode, tail)
-        return _sandbox_failure(outcome, child.returncode, options, seconds, tail)
+        logger.warning("scan sandbox ended with %s (exit code %s)", outcome, child.exitcode)
+        return _sandbox_failure(outcome, child.exitcode, options, seconds)
     finally:
         shutil.rmtree(control, ignore_errors=True)
 
 
-def _supervise(child: subprocess.Popen, limit: float, heartbeat, every: float) -> str:
+_CONTEXT = None
+
+
+def _context():
+    """The fork-server context, its server preloaded with the pipeline's heavy imports."""
+    global _CONTEXT
+    if _CONTEXT is None:
+        from heritage_sites.processing.sandbox import PRELOAD
+
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(PRELOAD)
+        _CONTEXT = context
+    return _CONTEXT
+
+
+def _supervise(child, limit: float, heartbeat, every: float) -> str:
     deadline = time.monotonic() + limit
     next_beat = time.monotonic() + every
     try:
@@ -286,11 +332,9 @@ def _supervise(child: subprocess.Popen, limit: float, heartbeat, every: float) -
             now = time.monotonic()
             if now >= deadline:
                 return "timeout"
-            try:
-                child.wait(timeout=max(0.05, min(deadline, next_beat) - now))
+            child.join(timeout=max(0.05, min(deadline, next_beat) - now))
+            if child.exitcode is not None:
                 return "exited"
-            except subprocess.TimeoutExpired:
-                pass
             if heartbeat is not None and time.monotonic() >= next_beat:
                 next_beat = time.monotonic() + every
                 try:
@@ -302,15 +346,18 @@ def _supervise(child: subprocess.Popen, limit: float, heartbeat, every: float) -
         _kill_group(child)
 
 
-def _kill_group(child: subprocess.Popen) -> None:
-    # The group outlives the child when it started helpers (node, for example): end them all.
+def _kill_group(child) -> None:
+    # The child leads its own process group; helpers it started (node, for example) are in
+    # it too and must not outlive it.
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(child.pid, signal.SIGKILL)
-    child.wait()
+    if child.exitcode is None:
+        child.kill()  # killed before it could call setsid()
+    child.join()
 
 
 def _sandbox_failure(
-    outcome: str, code: int | None, options: PipelineOptions, seconds: float, tail: str
+    outcome: str, code: int | None, options: PipelineOptions, seconds: float
 ) -> PipelineResult:
     if outcome == "timeout":
         minutes = options.time_limit_s / 60
@@ -324,7 +371,7 @@ def _sandbox_failure(
     elif outcome == "superseded":
         reason = "Another processing attempt took this scan over; this attempt was stopped."
         error_code = "superseded"
-    elif code == MEMORY_EXIT_CODE or "MemoryError" in tail:
+    elif code == MEMORY_EXIT_CODE:
         gib = options.memory_limit_bytes / 1024**3
         reason = (
             f"Processing needed more than the {gib:.3g} GiB of memory allowed and was stopped. "

@@ -347,9 +347,17 @@ MTL_OPTION_ARGS = {
 
 def check_obj(upload: Upload, result: Preflight) -> None:
     raw = upload.main.read_bytes()
-    text, encoding = decode_text(raw)
-    if encoding not in ("utf-8", "ascii"):
-        result.info["encoding"] = encoding
+    # Plain ASCII or UTF-8 (nearly every OBJ) is scanned as bytes and handed to trimesh as is;
+    # only other encodings (UTF-16, Latin-1...) are decoded, and re-encoded for trimesh.
+    text: str | bytes = raw
+    encoding = "ascii" if raw.isascii() else ""
+    if not encoding:
+        text, encoding = decode_text(raw)
+        if encoding == "utf-8":
+            text = raw
+        else:
+            result.info["encoding"] = encoding
+    del raw
     faces = _count_lines(text, "f")
     if faces > MAX_FACES:
         raise _too_complex(faces, "OBJ")
@@ -366,8 +374,8 @@ def check_obj(upload: Upload, result: Preflight) -> None:
             code="too_complex",
         )
     base = upload.main.parent
-    for match in re.finditer(r"^[ \t]*mtllib[ \t]+(.+?)[ \t]*$", text, re.M):
-        for ref in _mtllib_names(match.group(1), base):
+    for value in _mtllib_values(text):
+        for ref in _mtllib_names(value, base):
             found = resolve_reference(
                 ref, root=upload.root, base=base, owner="OBJ", what="material library"
             )
@@ -381,8 +389,20 @@ def check_obj(upload: Upload, result: Preflight) -> None:
             _check_mtl(upload, result, found)
 
 
-def _count_lines(text: str, word: str) -> int:
-    # str.count is far faster than a regex over a file of several hundred megabytes.
+def _mtllib_values(text: str | bytes) -> list[str]:
+    if isinstance(text, bytes):
+        pattern = re.compile(rb"^[ \t]*mtllib[ \t]+(.+?)[ \t\r]*$", re.M)
+        return [m.group(1).decode("utf-8", "replace") for m in pattern.finditer(text)]
+    pattern = re.compile(r"^[ \t]*mtllib[ \t]+(.+?)[ \t\r]*$", re.M)
+    return [m.group(1) for m in pattern.finditer(text)]
+
+
+def _count_lines(text: str | bytes, word: str) -> int:
+    # Counting substrings is far faster than a regex over a file of several hundred megabytes.
+    if isinstance(text, bytes):
+        key = word.encode()
+        lead = text.startswith((key + b" ", key + b"\t"))
+        return int(lead) + text.count(b"\n" + key + b" ") + text.count(b"\n" + key + b"\t")
     lead = text.startswith((word + " ", word + "\t"))
     return int(lead) + text.count(f"\n{word} ") + text.count(f"\n{word}\t")
 

@@ -27,8 +27,17 @@ UNDECODED_EXTENSIONS = {
     "EXT_meshopt_compression": "compressed with meshoptimizer, which this server does not decode",
     "KHR_mesh_quantization": "quantized, which this server does not read reliably",
 }
+DRACO = "KHR_draco_mesh_compression"
 GLB_JSON = 0x4E4F534A
 GLB_BIN = 0x004E4942
+
+
+def _draco_available() -> bool:
+    try:
+        import DracoPy  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def _invalid(message: str, code: str = "invalid_gltf") -> Rejected:
@@ -143,6 +152,8 @@ def check_document(
         raise _invalid(f"The glTF declares version {version!r}; expected 2.0.")
     for extension in doc.get("extensionsRequired") or []:
         why = UNDECODED_EXTENSIONS.get(extension)
+        if extension == DRACO and _draco_available():
+            why = None
         if why:
             raise Rejected(
                 f"The glTF geometry is {why}. Export it without that compression (plain glTF "
@@ -165,7 +176,7 @@ def check_document(
     accessors = _list(doc, "accessors")
     for number, accessor in enumerate(accessors):
         _check_accessor(number, accessor, views)
-    triangles = _check_meshes(doc, accessors)
+    triangles = _check_meshes(doc, accessors, views)
     _check_images(doc, upload, result, base, views, bin_offset)
     total = _instanced_triangles(doc, triangles)
     if total == 0:
@@ -253,7 +264,7 @@ def _check_accessor(number: int, accessor: dict, views: list) -> None:
         )
 
 
-def _check_meshes(doc: dict, accessors: list) -> list[int]:
+def _check_meshes(doc: dict, accessors: list, views: list) -> list[int]:
     triangles = []
     for number, mesh in enumerate(_list(doc, "meshes")):
         total = 0
@@ -268,11 +279,20 @@ def _check_meshes(doc: dict, accessors: list) -> list[int]:
                 if value is not None:
                     _index(value, len(accessors), "accessor")
             position = accessors[attributes["POSITION"]]
-            if "bufferView" not in position and "sparse" not in position:
+            draco = (primitive.get("extensions") or {}).get(DRACO)
+            if draco is not None:
+                if not _draco_available():
+                    raise Rejected(
+                        f"The glTF geometry is {UNDECODED_EXTENSIONS[DRACO]}. Export it without "
+                        "that compression.",
+                        code="unsupported_extension",
+                    )
+                _index(draco.get("bufferView"), len(views), "buffer view")
+            elif "bufferView" not in position and "sparse" not in position:
                 raise _invalid(
                     f"The glTF mesh {number} has vertex positions with no data behind them "
-                    "(an accessor without a buffer view), which this server does not read. "
-                    "Export the model again from your modelling software.",
+                    "(an accessor without a buffer view, which glTF reads as all zeros), so "
+                    "there is no surface to show. Export the model again.",
                     code="invalid_mesh",
                 )
             indices = primitive.get("indices")

@@ -1,61 +1,94 @@
-"""Entry point of the sandbox child: ``python -m heritage_sites.processing.sandbox CONTROL``.
+"""The sandbox child: limits itself, runs the pipeline, writes its result as JSON.
 
-Sets its own resource limits before importing anything heavy, runs the pipeline, and writes
-the result as JSON into the control folder. Any Python-level MemoryError ends the process
-with a dedicated exit code so the parent can say "out of memory" rather than "crashed".
+Children are forked from a multiprocessing fork server: a fresh interpreter (never a fork of
+the Celery worker, which holds database connections) that has already imported numpy,
+trimesh and the pipeline, so each scan starts in milliseconds instead of seconds.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import resource
-import sys
-import time
-from pathlib import Path
 
-# Test-only faults, so the tests can prove the sandbox contains them (it only ever reads this
-# variable; nothing in production sets it).
-TEST_HOOK = "SCAN_SANDBOX_TEST_HOOK"
+# Set before numpy is imported in the fork server: one BLAS thread (the machine is shared,
+# RLIMIT_AS counts every thread's reservations, and forking a threaded BLAS is unsafe).
+for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_name, "1")
+
+import json  # noqa: E402
+import resource  # noqa: E402
+import signal  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
 MEMORY_EXIT_CODE = 3
+PRELOAD = [
+    "heritage_sites.processing.sandbox",
+    "heritage_sites.processing.pipeline",
+    "heritage_sites.processing.load",
+    "heritage_sites.processing.report",
+    "heritage_sites.processing.preflight_gltf",
+    "heritage_sites.processing.derivatives",
+    "heritage_sites.processing.warmup",
+]
 
 
-def _limit(memory: int) -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-
-
-def _test_fault(hook: str) -> None:
+def _test_fault(hook: str, pidfile: str | None) -> None:
+    # Test-only faults so the tests can prove the sandbox contains them. Only the job file
+    # can ask for one, and only run_pipeline_sandboxed's test hook writes it.
     if hook == "sleep":
         time.sleep(3600)
     elif hook == "spawn-and-sleep":
         import subprocess
 
         helper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(3600)"])
-        if os.environ.get(TEST_HOOK + "_PIDFILE"):
-            Path(os.environ[TEST_HOOK + "_PIDFILE"]).write_text(str(helper.pid))
+        if pidfile:
+            Path(pidfile).write_text(str(helper.pid))
         time.sleep(3600)
     elif hook == "allocate":
         blocks = []
         while True:
             blocks.append(bytearray(64 * 1024 * 1024))
     elif hook == "crash":
-        import signal
-
         os.kill(os.getpid(), signal.SIGSEGV)
 
 
-def main(control: Path) -> int:
-    job = json.loads((control / "job.json").read_text())
-    _limit(int(job["options"]["memory_limit_bytes"]))
+def _watch_parent() -> None:
+    # The fork server exits when the worker that started it dies; this child is then
+    # re-parented. Nobody would read its result, so it ends itself and its helpers.
+    import threading
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                os.killpg(0, signal.SIGKILL)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def child_main(job_file: str) -> None:
+    """Run one job in this (forked) process; the parent reads ``job["result"]``."""
+    os.setsid()  # its own session and process group, so a timeout kills helpers too
+    _watch_parent()
+    job = json.loads(Path(job_file).read_text())
+    memory = int(job["options"]["memory_limit_bytes"])
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     try:
-        if os.environ.get(TEST_HOOK):
-            _test_fault(os.environ[TEST_HOOK])
+        if job.get("test_hook"):
+            _test_fault(job["test_hook"], job.get("test_pidfile"))
         from heritage_sites.processing.pipeline import (
             PipelineOptions,
             result_to_json,
             run_pipeline,
         )
+        from heritage_sites.processing.references import harden_pillow
+
+        # Process-wide Pillow limits: fine here, this process does nothing else.
+        harden_pillow()
 
         options = job["options"]
         if options.get("catalogue_dimensions_mm"):
@@ -67,14 +100,11 @@ def main(control: Path) -> int:
             options=PipelineOptions(**options),
         )
         payload = result_to_json(result)
+        target = Path(job["result"])
+        partial = target.with_suffix(".partial")
+        partial.write_text(payload)
+        partial.replace(target)
     except MemoryError:
         os._exit(MEMORY_EXIT_CODE)
-    target = Path(job["result"])
-    partial = target.with_suffix(".partial")
-    partial.write_text(payload)
-    partial.replace(target)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(Path(sys.argv[1])))
+    sys.stdout.flush()
+    sys.stderr.flush()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -10,8 +11,10 @@ import trimesh
 from PIL import Image
 
 from heritage_sites.processing.derivatives import DerivativeError, build_derivatives
-from heritage_sites.processing.derivatives.glb import read_glb, read_glb_json
+from heritage_sites.processing.derivatives.glb import read_glb, read_glb_json, write_glb
 from heritage_sites.processing.derivatives.gltfpack import run_gltfpack
+from heritage_sites.processing.derivatives.lods import lod_problem
+from heritage_sites.processing.derivatives.prepare import mesh_arrays
 
 from .scan_meshes import checker_bowl, plain_sphere, red_vase, two_tone_vase
 
@@ -151,6 +154,8 @@ def test_textured_lod_keeps_uvs_and_texture(bowl_run, tmp_path):
     assert lod.uvs is not None
     assert lod.texture is not None
     assert 14_000 <= lod.face_count <= 24_000
+    # The lightest LOD is for phones: its texture is halved to 1024 px.
+    assert Image.open(io.BytesIO(lod.texture)).size == (1024, 512)
 
 
 def test_textured_poster_shows_the_checker(bowl_run):
@@ -215,3 +220,91 @@ def test_texture_is_not_upside_down(tmp_path):
     top, bottom = top[top[:, 3] > 200], bottom[bottom[:, 3] > 200]
     assert (top[:, 0] > top[:, 2]).mean() > 0.9  # red at the top of the vase
     assert (bottom[:, 2] > bottom[:, 0]).mean() > 0.9  # blue at its base
+
+
+def test_larger_scan_gets_chained_lods_that_keep_colours(tmp_path):
+    files = build_derivatives(
+        red_vase(260, 260), scale_to_metres=1.0, workdir=tmp_path / "out", make_turntable=False
+    )
+    lods = {f.path.name: f for f in by_kind(files, "lod")}
+    assert set(lods) == {"lod_100k.glb", "lod_20k.glb"}  # 134,940 faces: no 500k LOD
+    for name, target in (("lod_100k.glb", 100_000), ("lod_20k.glb", 20_000)):
+        lod = decoded(lods[name].path, tmp_path)
+        assert target * 0.7 <= lod.face_count <= target * 1.2
+        assert lod.colors is not None
+        assert np.ptp(lod.positions[:, 1]) == pytest.approx(0.3, rel=0.03)
+
+
+def test_lod_check_names_what_went_wrong():
+    mesh = red_vase(60, 40)
+    source = mesh_arrays(mesh, scale_to_metres=1.0)
+    bounds = (source.positions.min(axis=0), source.positions.max(axis=0))
+    assert lod_problem(source, 4_000, source, bounds) == ""
+    assert "stopped at" in lod_problem(source, 1_000, source, bounds)
+    assert "collapsed" in lod_problem(source, 40_000, source, bounds)
+    shrunk = replace(source, positions=source.positions * 0.5)
+    assert "bounding box moved" in lod_problem(shrunk, 4_000, source, bounds)
+    colourless = replace(source, colors=None)
+    assert "vertex colours" in lod_problem(colourless, 4_000, source, bounds)
+
+
+def test_missing_compressor_fails_with_a_reason_for_the_administrator(tmp_path, monkeypatch):
+    monkeypatch.setenv("MUSEUM_GLTFPACK", str(tmp_path / "no-such-gltfpack"))
+    with pytest.raises(DerivativeError, match="gltfpack"):
+        build_derivatives(red_vase(40, 20), scale_to_metres=1.0, workdir=tmp_path / "out")
+
+
+def web_texture(web_path):
+    doc, binary = read_glb_json(web_path)
+    view = doc["bufferViews"][doc["images"][0]["bufferView"]]
+    start = view.get("byteOffset", 0)
+    data = bytes(binary[start : start + view["byteLength"]])
+    return doc, Image.open(io.BytesIO(data))
+
+
+def test_texture_with_transparency_is_kept_as_png_with_blending(tmp_path):
+    mesh = two_tone_vase()
+    pixels = np.asarray(mesh.visual.material.image.convert("RGBA")).copy()
+    pixels[:8, :, 3] = 0  # a see-through band, like lace or a broken rim
+    mesh.visual.material.image = Image.fromarray(pixels, "RGBA")
+    files = build_derivatives(
+        mesh, scale_to_metres=1.0, workdir=tmp_path / "out", make_turntable=False
+    )
+    doc, texture = web_texture(by_kind(files, "web")[0].path)
+    assert texture.format == "PNG" and texture.mode == "RGBA"
+    assert doc["images"][0]["mimeType"] == "image/png"
+    assert doc["materials"][0]["alphaMode"] == "BLEND"
+
+
+def test_face_colours_become_vertex_colours(tmp_path):
+    box = trimesh.creation.box(extents=(0.1, 0.1, 0.1))
+    box.visual.face_colors = (20, 160, 40, 255)
+    files = build_derivatives(
+        box, scale_to_metres=1.0, workdir=tmp_path / "out", make_turntable=False
+    )
+    model = decoded(by_kind(files, "web")[0].path, tmp_path)
+    assert model.colors is not None
+    assert np.abs(model.colors[:, :3].astype(int) - (20, 160, 40)).max() <= 2
+
+
+def test_scan_collapsed_to_a_point_fails_with_a_blank_poster_reason(tmp_path):
+    point = trimesh.Trimesh(vertices=np.zeros((4, 3)), faces=[[0, 1, 2], [1, 2, 3]], process=False)
+    with pytest.raises(DerivativeError, match="blank") as caught:
+        build_derivatives(point, scale_to_metres=1.0, workdir=tmp_path / "out")
+    assert caught.value.code == "blank_poster"
+
+
+def test_master_glb_keeps_vertex_attributes_four_byte_aligned(tmp_path):
+    # glTF requires it (the Khronos validator flagged RGB byte colours before they became RGBA).
+    path = tmp_path / "master.glb"
+    write_glb(mesh_arrays(red_vase(40, 20), scale_to_metres=1.0), path)
+    doc, _ = read_glb_json(path)
+    sizes = {5126: 4, 5121: 1, 5123: 2, 5125: 4}
+    widths = {"SCALAR": 1, "VEC2": 2, "VEC3": 3, "VEC4": 4}
+    for index in doc["meshes"][0]["primitives"][0]["attributes"].values():
+        accessor = doc["accessors"][index]
+        element = sizes[accessor["componentType"]] * widths[accessor["type"]]
+        assert element % 4 == 0
+        assert doc["bufferViews"][accessor["bufferView"]]["byteOffset"] % 4 == 0
+    model = read_glb(path)
+    assert model.colors.shape[1] == 4 and (model.colors[:, 3] == 255).all()

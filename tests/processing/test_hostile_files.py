@@ -209,7 +209,8 @@ def test_a_primitive_without_positions_is_refused(tmp_path):
     assert_failed(run(gltf_zip(tmp_path, doc), tmp_path), "invalid_mesh", "positions")
 
 
-def test_draco_compressed_gltf_is_refused_with_a_clear_reason(tmp_path):
+def test_without_dracopy_a_draco_gltf_is_refused_with_a_clear_reason(tmp_path, monkeypatch):
+    monkeypatch.setattr(preflight_gltf, "_draco_available", lambda: False)
     doc = triangle_gltf(extensionsRequired=["KHR_draco_mesh_compression"])
     result = run(gltf_zip(tmp_path, doc), tmp_path)
     assert_failed(result, "unsupported_extension", "Draco, which this server does not decode")
@@ -287,3 +288,36 @@ def test_random_bytes_are_refused_as_an_unknown_format(tmp_path):
 def test_an_unsupported_format_lists_what_is_accepted(tmp_path):
     result = run(write(tmp_path / "notes.txt", "hello museum"), tmp_path)
     assert_failed(result, "unsupported_format", "The museum accepts", "STL", "PLY", "OFF")
+
+
+def test_meshopt_compressed_gltf_is_refused_with_a_clear_reason(tmp_path):
+    doc = triangle_gltf(extensionsRequired=["EXT_meshopt_compression"])
+    result = run(gltf_zip(tmp_path, doc), tmp_path)
+    assert_failed(result, "unsupported_extension", "meshoptimizer")
+
+
+def test_a_zip_bomb_upload_fails_and_leaves_nothing_extracted(tmp_path):
+    import zipfile
+
+    upload = tmp_path / "bomb.zip"
+    with (
+        zipfile.ZipFile(upload, "w", zipfile.ZIP_DEFLATED) as archive,
+        archive.open("model.obj", "w") as entry,
+    ):
+        for _ in range(32):
+            entry.write(b"\0" * (1024 * 1024))
+    result = run(upload, tmp_path)
+    assert_failed(result, "bomb", "zip bomb")
+    leftovers = [p for p in (tmp_path / "out").rglob("*") if p.is_file()]
+    assert leftovers == []
+
+
+def test_a_truncated_binary_ply_is_refused(tmp_path):
+    header = (
+        "ply\nformat binary_little_endian 1.0\nelement vertex 3\n"
+        "property float x\nproperty float y\nproperty float z\n"
+        "element face 1\nproperty list uchar int vertex_indices\nend_header\n"
+    )
+    body = struct.pack("<9f", 0, 0, 0, 1, 0, 0, 0, 1, 0) + struct.pack("<B3i", 3, 0, 1, 2)
+    result = run(write(tmp_path / "cut.ply", header.encode() + body[:-9]), tmp_path)
+    assert_failed(result, "header_mismatch", "truncated")

@@ -57,8 +57,13 @@ class MeshArrays:
             return None
         return Image.open(io.BytesIO(self.texture))
 
-    def with_faces(self, faces: np.ndarray) -> MeshArrays:
-        return replace(self, faces=faces)
+    def with_texture_at_most(self, max_px: int) -> MeshArrays:
+        """The same mesh with its texture shrunk to ``max_px`` a side (if larger)."""
+        image = self.texture_image()
+        if image is None or max(image.size) <= max_px:
+            return self
+        texture, mime = encode_texture(image, max_px)
+        return replace(self, texture=texture, texture_mime=mime)
 
 
 def vertex_normals(positions: np.ndarray, faces: np.ndarray) -> np.ndarray:
@@ -77,8 +82,12 @@ def vertex_normals(positions: np.ndarray, faces: np.ndarray) -> np.ndarray:
     return out
 
 
-def encode_texture(image: Image.Image) -> tuple[bytes, str]:
-    """Shrink to at most MAX_TEXTURE_PX a side; JPEG when opaque, PNG when alpha matters."""
+def encode_texture(image: Image.Image, max_px: int = MAX_TEXTURE_PX) -> tuple[bytes, str]:
+    """Shrink to at most ``max_px`` a side; JPEG when opaque, PNG when alpha matters."""
+    if image.format == "JPEG" and max(image.size) > max_px:
+        # Let the JPEG decoder scale down by a power of two while it decodes (much faster).
+        scale = max_px / max(image.size)
+        image.draft("RGB", (round(image.width * scale), round(image.height * scale)))
     image.load()
     has_alpha = image.mode in ("RGBA", "LA", "PA") or (
         image.mode == "P" and "transparency" in image.info
@@ -89,10 +98,10 @@ def encode_texture(image: Image.Image) -> tuple[bytes, str]:
             has_alpha = False
     if not has_alpha:
         image = image.convert("RGB")
-    if max(image.size) > MAX_TEXTURE_PX:
-        scale = MAX_TEXTURE_PX / max(image.size)
+    if max(image.size) > max_px:
+        scale = max_px / max(image.size)
         size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
-        image = image.resize(size, Image.Resampling.LANCZOS)
+        image = image.resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0)
     out = io.BytesIO()
     if has_alpha:
         image.save(out, format="PNG", optimize=False, compress_level=6)
@@ -153,8 +162,10 @@ def write_glb(arrays: MeshArrays, path: Path) -> int:
         )
     if arrays.colors is not None:
         colors = np.asarray(arrays.colors, dtype=np.uint8)
-        kind = "VEC4" if colors.shape[1] == 4 else "VEC3"
-        attributes["COLOR_0"] = add_accessor(colors, _UBYTE, kind, 34962, normalized=True)
+        if colors.shape[1] == 3:
+            # glTF wants each vertex's attribute 4-byte aligned: RGB bytes become opaque RGBA.
+            colors = np.concatenate([colors, np.full((len(colors), 1), 255, np.uint8)], axis=1)
+        attributes["COLOR_0"] = add_accessor(colors, _UBYTE, "VEC4", 34962, normalized=True)
     index_acc = add_accessor(
         np.asarray(arrays.faces, dtype=np.uint32).reshape(-1), _UINT, "SCALAR", 34963
     )

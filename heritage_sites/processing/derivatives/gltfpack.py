@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import fcntl
 import os
+import queue
 import subprocess
+import threading
 from pathlib import Path
 
 TOOLS_DIR = Path(__file__).resolve().parents[3] / "tools" / "gltfpack"
@@ -37,7 +39,11 @@ def _npm_install() -> None:
     env = {**os.environ, "npm_config_update_notifier": "false"}
     env.pop("npm_config_nodedir", None)
     lock_path = TOOLS_DIR / ".install.lock"
-    with lock_path.open("w") as lock:
+    try:
+        lock = lock_path.open("w")
+    except OSError as exc:
+        raise GltfpackUnavailable(f"{TOOLS_DIR} is not writable ({exc}).") from exc
+    with lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if CLI.exists():
             return
@@ -68,6 +74,8 @@ def gltfpack_command() -> list[str]:
     """The argv prefix that runs gltfpack, installing the npm package on first use."""
     native = os.environ.get("MUSEUM_GLTFPACK")
     if native:
+        if not os.access(native, os.X_OK):
+            raise GltfpackUnavailable(f"MUSEUM_GLTFPACK={native} is not an executable file.")
         return [native]
     if not CLI.exists():
         _npm_install()
@@ -83,18 +91,59 @@ def run_gltfpack(src: Path, dst: Path, *args: str, timeout: float = 600.0) -> No
         raise GltfpackFailed(f"gltfpack {' '.join(args)} failed: {message}")
 
 
-def start_gltfpack(src: Path, dst: Path, *args: str) -> subprocess.Popen:
-    """Start gltfpack in the background (to overlap with Python work); see finish_gltfpack."""
-    argv = [*gltfpack_command(), "-i", str(src), "-o", str(dst), *args]
-    return subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+class Compressor:
+    """Runs gltfpack jobs one after another in a background thread.
+
+    Python keeps simplifying and drawing on one core while Node compresses on the other; one
+    Node process at a time keeps the peak memory down (each holds its own WebAssembly heap).
+    """
+
+    def __init__(self) -> None:
+        self._jobs: queue.Queue = queue.Queue()
+        self._errors: list[BaseException] = []
+        self._proc: subprocess.Popen | None = None
+        self._stopped = False
+        self._command = gltfpack_command()
+        self._thread = threading.Thread(target=self._work, name="gltfpack", daemon=True)
+        self._thread.start()
+
+    def submit(self, src: Path, dst: Path, *args: str) -> None:
+        self._jobs.put((src, dst, args))
+
+    def _work(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            src, dst, args = job
+            if self._stopped or self._errors:
+                continue
+            argv = [*self._command, "-i", str(src), "-o", str(dst), *args]
+            try:
+                self._proc = subprocess.Popen(
+                    argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+                )
+                out, err = self._proc.communicate()
+                if self._proc.returncode != 0 or not dst.exists():
+                    message = (err or out).strip()[-400:]
+                    raise GltfpackFailed(f"gltfpack {' '.join(args)} failed: {message}")
+            except BaseException as exc:
+                self._errors.append(exc)
+
+    def finish(self) -> None:
+        """Wait for every job; raise the first failure."""
+        self._jobs.put(None)
+        self._thread.join()
+        if self._errors and not self._stopped:
+            raise self._errors[0]
+
+    def abort(self) -> None:
+        self._stopped = True
+        proc = self._proc
+        if proc is not None and proc.poll() is None:
+            proc.kill()
+        self._jobs.put(None)
+        self._thread.join(timeout=30)
 
 
-def finish_gltfpack(proc: subprocess.Popen, dst: Path, timeout: float = 600.0) -> None:
-    try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.communicate()
-        raise GltfpackFailed("gltfpack took too long.") from None
-    if proc.returncode != 0 or not dst.exists():
-        raise GltfpackFailed(f"gltfpack failed: {(err or out).strip()[-400:]}")
+if __name__ == "__main__":
+    # `python -m heritage_sites.processing.derivatives.gltfpack`: install now (for images and
+    # CI caches) and print the command that runs it.
+    print(" ".join(gltfpack_command()))

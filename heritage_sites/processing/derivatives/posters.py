@@ -13,7 +13,7 @@ from .render import BlankRender, make_stage, render
 POSTER_SIZES = (1024, 512)
 POSTER_VIEW = {"azimuth_deg": 35.0, "elevation_deg": 22.0}  # three-quarter view, from above
 TURNTABLE_FRAMES = 24
-TURNTABLE_SIZE = 384
+TURNTABLE_SIZE = 320
 TURNTABLE_FRAME_MS = 120
 MIN_COVERAGE = 0.01  # below 1% of the picture, the poster would look blank
 
@@ -32,7 +32,7 @@ def write_posters(
     for size in POSTER_SIZES:
         image = big if size == big.width else big.resize((size, size), Image.Resampling.LANCZOS)
         png = workdir / f"poster_{size}.png"
-        image.save(png, format="PNG", compress_level=6)
+        image.save(png, format="PNG", compress_level=4)
         webp = workdir / f"poster_{size}.webp"
         image.save(webp, format="WEBP", quality=86, method=4)
         out.append(DerivativeFile("poster", png, "image/png", width=size, height=size))

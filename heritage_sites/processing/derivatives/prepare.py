@@ -40,12 +40,14 @@ def mesh_arrays(mesh: trimesh.Trimesh, *, scale_to_metres: float, up_axis: str =
     elif kind == "face":
         colors = _colours(_face_to_vertex(_plain(visual.face_colors), faces, len(positions)))
     elif kind == "texture" and visual.uv is not None and len(visual.uv) == len(positions):
-        uv = _plain(visual.uv).astype(np.float32)
-        uv[:, 1] = 1.0 - uv[:, 1]  # trimesh keeps OBJ's bottom-left UV origin; glTF's is top-left
-        uvs = uv
         material = visual.material
-        image = getattr(material, "image", None)
+        # SimpleMaterial (OBJ) has .image, PBRMaterial (glTF) .baseColorTexture.
+        image = getattr(material, "image", None) or getattr(material, "baseColorTexture", None)
         if image is not None:
+            # UVs without a picture show nothing (and gltfpack drops them): keep only with one.
+            uv = _plain(visual.uv).astype(np.float32)
+            uv[:, 1] = 1.0 - uv[:, 1]  # trimesh keeps OBJ's bottom-left UV origin; glTF: top-left
+            uvs = uv
             texture, mime = encode_texture(image)
         base_color = _material_colour(material)
     # Normals only when the file brought them: gltfpack -cc stores them at about 40% of the
