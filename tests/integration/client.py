@@ -11,14 +11,20 @@ import requests
 from tests.conftest import CORPUS
 
 
-def corpus_or_generated_mesh(name: str = "fertility.off", *, seed: int = 0) -> tuple[str, bytes]:
-    """A real scan from ../shared/corpus when present; otherwise a mesh built here."""
+def corpus_or_generated_mesh(
+    name: str = "fertility.off", *, seed: int = 0, subdivisions: int = 5
+) -> tuple[str, bytes]:
+    """A real scan from ../shared/corpus when present; otherwise a mesh built here.
+
+    ``subdivisions`` sets the size of a built mesh: 5 is 20k faces, 7 is 328k faces (a few
+    seconds in the pipeline, long enough to be interrupted).
+    """
     path = CORPUS / "scans" / name
     if seed == 0 and path.exists():
         return name, path.read_bytes()
     import trimesh
 
-    mesh = trimesh.creation.icosphere(subdivisions=5, radius=40.0 + seed)
+    mesh = trimesh.creation.icosphere(subdivisions=subdivisions, radius=40.0 + seed)
     mesh.apply_translation([seed * 0.5, 0, 0])
     return f"generated-{seed}.ply", trimesh.exchange.ply.export_ply(mesh, encoding="binary")
 

@@ -10,6 +10,7 @@ import hashlib
 import random
 import time
 
+import psutil
 import pytest
 from rest_framework.authtoken.models import Token
 
@@ -27,11 +28,20 @@ pytestmark = [
     pytest.mark.timeout(900),
 ]
 
-SANDBOX = "heritage_sites.processing.sandbox"
-
 
 def sandbox_running(pid: int) -> bool:
-    return any(SANDBOX in " ".join(p.cmdline()) for p in descendants(pid) if p.is_running())
+    """True while a scan's sandbox process runs under the worker.
+
+    The sandbox is forked from a multiprocessing fork server that the pool child starts on
+    its first scan and keeps: a process under the fork server is a running sandbox.
+    """
+    for process in descendants(pid):
+        try:
+            if "forkserver" in " ".join(process.cmdline()) and process.children():
+                return True
+        except psutil.NoSuchProcess:
+            continue
+    return False
 
 
 def check_outcome(stack, scan_id: int, sha256: str) -> Scan:
@@ -62,7 +72,7 @@ def test_a_worker_killed_mid_scan_leaves_no_scan_stuck_and_no_original_lost(
     stack, curator_and_artefact, on_failure_print_logs, round_no, victim
 ):
     curator, artefact = curator_and_artefact
-    filename, content = corpus_or_generated_mesh(seed=100 + round_no)
+    filename, content = corpus_or_generated_mesh(seed=100 + round_no, subdivisions=7)
     sha256 = hashlib.sha256(content).hexdigest()
     done = curator.upload(artefact_id=artefact.public_id, filename=filename, content=content)
     assert done.status_code == 201, done.text
@@ -70,7 +80,7 @@ def test_a_worker_killed_mid_scan_leaves_no_scan_stuck_and_no_original_lost(
 
     worker = stack.worker
     wait_for(lambda: sandbox_running(worker.process.pid), timeout=120, what="scan in the sandbox")
-    time.sleep(random.uniform(0.1, 2.5))  # a random moment inside the pipeline
+    time.sleep(random.uniform(0.1, 1.5))  # a random moment inside the pipeline
     assert Scan.objects.get(pk=scan_id).state == Scan.State.PROCESSING
     started = time.monotonic()
     if victim == "node":
