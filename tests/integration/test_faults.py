@@ -127,3 +127,29 @@ def test_an_upload_while_the_broker_is_down_is_sent_again_by_the_reaper(
     scan = check_outcome(stack, scan.pk, hashlib.sha256(content).hexdigest())
     print(f"broker down at enqueue: {scan.state} {time.monotonic() - started:.1f} s after upload")
     assert scan.state == Scan.State.READY, (scan.state, scan.failure_reason)
+
+
+def test_queued_scans_lost_with_the_brokers_data_are_sent_again_by_the_reaper(
+    stack, curator_and_artefact, on_failure_print_logs
+):
+    # F7: Redis loses every queued message (restarted without persistence, or flushed).
+    import redis
+
+    stack.worker.stop()  # nobody consumes: the messages wait in Redis
+    curator, artefact = curator_and_artefact
+    uploads = {}
+    for seed in (300, 301):
+        filename, content = corpus_or_generated_mesh(seed=seed)
+        done = curator.upload(artefact_id=artefact.public_id, filename=filename, content=content)
+        assert done.status_code == 201, done.text
+        uploads[Scan.objects.get(public_id=done.json()["scan"]).pk] = content
+    broker = redis.Redis.from_url(REDIS_URL)
+    assert broker.llen("scans") >= len(uploads)
+    broker.flushdb()
+    FIGURES["faults_injected"] += 1
+    started = time.monotonic()
+    stack.start_worker()
+    for scan_id, content in uploads.items():
+        scan = check_outcome(stack, scan_id, hashlib.sha256(content).hexdigest())
+        assert scan.state == Scan.State.READY, (scan.state, scan.failure_reason)
+    print(f"broker data lost: {len(uploads)} scans ready {time.monotonic() - started:.1f} s later")
