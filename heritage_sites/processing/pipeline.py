@@ -56,7 +56,8 @@ def run_pipeline(
     try:
         with timer("detect"):
             if fmt is None:
-                fmt = formats.detect_format(source, options.original_name, allow_loose=True)
+                name = options.original_name or source.name
+                fmt = formats.detect_format(source, name, allow_loose=True)
             report["format"] = fmt
             upload = _prepare(source, fmt, unpacked, report)
             upload = _upgrade_gltf1(upload, unpacked, report)
