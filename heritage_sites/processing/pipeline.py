@@ -381,9 +381,12 @@ def _sandbox_failure(
         error_code = "resource_limit"
     else:
         how = f"signal {signal.Signals(-code).name}" if code and code < 0 else f"exit {code}"
+        gib = options.memory_limit_bytes / 1024**3
+        # Native libraries often crash instead of raising when an allocation is refused.
         reason = (
-            f"Processing crashed on this file ({how}). The file may be damaged or unusually "
-            "built; try exporting it again. An administrator can find details in the worker log."
+            f"Processing crashed on this file ({how}): the model is damaged, or needed more than "
+            f"the {gib:.3g} GiB of memory allowed. Try exporting it again, lighter if it is "
+            "large. An administrator can find details in the worker log."
         )
         error_code = "crash"
     report = {
