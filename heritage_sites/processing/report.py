@@ -15,6 +15,7 @@ from scipy.sparse.csgraph import connected_components
 from heritage_sites.processing.load import weld
 
 MM_PER_UNIT = {"mm": 1.0, "cm": 10.0, "m": 1000.0, "in": 25.4}
+UNIT_NAMES = {"mm": "millimetres", "cm": "centimetres", "m": "metres", "in": "inches"}
 CATALOGUE_TOLERANCE = 0.20
 
 
@@ -255,8 +256,8 @@ def detect_unit(extents: np.ndarray, fmt: str, catalogue) -> tuple[str, str]:
             key=lambda unit: abs(np.log((got * MM_PER_UNIT[unit] + 1e-9) / (wanted + 1e-9))).max(),
         )
         return best, (
-            f"The file does not say its unit; read in {best} its size is closest to the "
-            "catalogued dimensions."
+            f"The file does not say its unit; read in {UNIT_NAMES[best]} its size is closest "
+            "to the catalogued dimensions."
         )
     if largest < 10:
         return "m", (
