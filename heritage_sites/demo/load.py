@@ -76,6 +76,15 @@ def _translated(name: str, values: dict[str, str]) -> dict[str, str]:
     return {build_localized_fieldname(name, code): text for code, text in values.items()}
 
 
+def _translated_all(name: str, values: dict[str, str]) -> dict[str, str | None]:
+    """Like _translated, and empty (None: fall back to English) for every other language.
+
+    Used for descriptions: the demo wrote them, so no other text may stay beside them.
+    """
+    empty = {build_localized_fieldname(name, code): None for code, _ in settings.LANGUAGES}
+    return empty | _translated(name, values)
+
+
 def _differs(current, wanted) -> bool:
     if isinstance(wanted, Decimal) and current is not None:
         return Decimal(current) != wanted
@@ -117,7 +126,9 @@ def _site_values(site: dict) -> dict:
     start, end = site["period"]
     return {
         **_translated("name", site["name"]),
-        **_translated("description", site.get("description", {})),
+        **_translated_all("description", site.get("description", {})),
+        # The descriptions are the museum's own: no outside text to credit.
+        "text_source": "",
         "latitude": _decimal(site["latitude"]),
         "longitude": _decimal(site["longitude"]),
         "period_start": start,
@@ -156,8 +167,9 @@ def _load_sites(fixtures, report: DemoLoadReport) -> dict:
             "in_danger": item["in_danger"],
             "area_hectares": _decimal(item["area_hectares"]),
         }
-        # Found by UNESCO number, not slug, so a property imported from the full list is
-        # completed rather than duplicated; the slug is only chosen when the row is new.
+        # Found by UNESCO number, not slug, so a property imported from the full list (see
+        # import_whc) is taken over rather than duplicated: its descriptions become the demo's
+        # and its credit line is cleared; its slug is kept (only chosen when the row is new).
         row, outcome = _sync(
             HeritageSite,
             lookup={"unesco_id": item["unesco_id"], "parent": None},
@@ -214,7 +226,7 @@ def _load_collection(fixtures, known: dict, report: DemoLoadReport, uploaded_by)
         earliest, latest = item["dating"]
         values = {
             **_translated("title", item["title"]),
-            **_translated("description", item["description"]),
+            **_translated_all("description", item["description"]),
             "slug": item["slug"],
             "site": known["sites"][item["site"]] if item["site"] is not None else None,
             "object_type": item["object_type"],

@@ -129,10 +129,19 @@ def test_a_record_edited_since_is_put_back_and_counted_as_updated():
     assert Scan.objects.count() == 6
 
 
-def test_a_property_already_imported_is_completed_not_duplicated():
-    imported = HeritageSiteFactory(unesco_id=440, slug="mogao-caves-440", name_en="Mogao Caves")
+def test_a_property_already_imported_is_taken_over_not_duplicated():
+    imported = HeritageSiteFactory(
+        unesco_id=440,
+        slug="mogao-caves-440",
+        name_en="Mogao Caves",
+        description_fr="Texte venu d'ailleurs.",
+        text_source="UNESCO World Heritage Centre (CC BY-SA 3.0 IGO)",
+    )
     demo_load()
     assert HeritageSite.objects.filter(unesco_id=440, parent=None).count() == 1
     imported.refresh_from_db()
     assert imported.slug == "mogao-caves-440"
     assert imported.name_zh_hans == "莫高窟"
+    # The descriptions are now all the demo's own, so nothing is left to credit.
+    assert imported.description_fr is None
+    assert imported.text_source == ""

@@ -1,7 +1,6 @@
 """Serve the whole museum on one machine: migrate, load the demo, start a worker, serve."""
 
 import signal
-from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
@@ -49,13 +48,10 @@ class Command(BaseCommand):
                 pid = worker.start()
                 self.stdout.write(f"Celery worker started (pid {pid}).")
             self._banner(addrport, password, worker is not None)
-            # WhiteNoise warns about a missing folder; the dev server serves static files itself.
-            Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
             call_command(
                 "runserver",
                 addrport,
                 use_reloader=False,
-                insecure_serving=True,
                 skip_checks=True,
                 shutdown_message="Stopping the museum...",
             )
