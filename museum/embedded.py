@@ -56,6 +56,7 @@ class Worker:
 
     def command(self) -> list[str]:
         command = [sys.executable, "-m", "celery", "-A", "museum", "worker", "--pool=solo"]
+        command += ["--concurrency=1"]
         command += ["--loglevel=INFO", "--hostname=museum-embedded@%h"]
         if self.beat:
             # The embedded beat runs the periodic scan reaper (see museum/celery_config.py).

@@ -52,7 +52,12 @@ def _workers(pid: int) -> list[psutil.Process]:
 
 
 @pytest.mark.slow
-def test_it_serves_the_demo_with_a_worker_and_stops_both_on_sigterm(tmp_path):
+@pytest.mark.parametrize(
+    "signals",
+    [[signal.SIGTERM], [signal.SIGINT, signal.SIGINT]],
+    ids=["sigterm", "ctrl-c-twice"],
+)
+def test_it_serves_the_demo_with_a_worker_and_stops_both(tmp_path, signals):
     port = _free_port()
     env = {
         key: value
@@ -86,7 +91,9 @@ def test_it_serves_the_demo_with_a_worker_and_stops_both_on_sigterm(tmp_path):
         assert str(tmp_path / "data") in output and str(tmp_path / "media") in output
         assert (tmp_path / "data" / "museum.sqlite3").exists()
 
-        process.send_signal(signal.SIGTERM)
+        for sig in signals:
+            process.send_signal(sig)
+            time.sleep(0.3)
         assert process.wait(timeout=60) == 0
         _gone, alive = psutil.wait_procs(workers, timeout=30)
         assert not alive, f"worker processes left behind: {alive}"

@@ -13,6 +13,10 @@ DEFAULT_ADDRPORT = "127.0.0.1:8000"
 
 def _interrupt(signum, frame):
     # SIGTERM ends the museum the way Ctrl-C does, so the worker is stopped on the way out.
+    # Further signals are ignored: a second Ctrl-C (or a SIGINT forwarded by a wrapper such as
+    # uv) must not cut the clean-up short and leave the worker behind. Stopping it is bounded.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     raise KeyboardInterrupt
 
 
@@ -42,7 +46,8 @@ class Command(BaseCommand):
             call_command("load_demo", stdout=self.stdout, stderr=self.stderr)
         password = admin_ensure()
         worker = None if options["no_worker"] else Worker()
-        previous = signal.signal(signal.SIGTERM, _interrupt)
+        previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
+        interrupted = False
         try:
             if worker is not None:
                 pid = worker.start()
@@ -56,12 +61,23 @@ class Command(BaseCommand):
                 shutdown_message="Stopping the museum...",
             )
         except KeyboardInterrupt:
+            interrupted = True
             self.stdout.write("Stopping the museum...")
+        except SystemExit:
+            # runserver turns the interrupt into sys.exit(0).
+            interrupted = True
+            raise
         finally:
+            for sig in previous:
+                signal.signal(sig, signal.SIG_IGN)
             if worker is not None:
                 worker.stop()
                 self.stdout.write("Worker stopped.")
-            signal.signal(signal.SIGTERM, previous)
+            if not interrupted:
+                for sig, handler in previous.items():
+                    signal.signal(sig, handler)
+            # After an interrupt the signals stay ignored until the process ends, so a second
+            # Ctrl-C during shutdown cannot turn a clean exit into a crash.
 
     def _banner(self, addrport: str, password: str | None, with_worker: bool) -> None:
         host, _, port = addrport.rpartition(":")
