@@ -3,8 +3,9 @@
 Pure: no Django. Each builder takes the artefact's catalogued dimensions in millimetres and
 returns the bytes of one file in a format the museum accepts, with a filename. The mesh's
 bounding box equals the catalogued dimensions exactly (height, width, depth), so the
-pipeline's dimension check agrees with the catalogue. Z is up, except in glTF files, which are
-Y-up by the glTF convention. Output is deterministic: the same call gives the same bytes, so
+pipeline's dimension check agrees with the catalogue. Every file is Y-up (the glTF convention
+the museum's viewer follows): x is the width, y the height, z the depth, with the object standing
+on y = 0 and its front towards +z. Output is deterministic: the same call gives the same bytes, so
 loading the demo twice uploads nothing new.
 """
 
@@ -32,7 +33,6 @@ class MeshFile:
     data: bytes
     format: str  # the museum's format code: ply, stl, glb, obj_zip, off
     dimensions_mm: tuple[float, float, float]  # height, width, depth
-    up_axis: str  # "z", or "y" for glTF
 
 
 def _rgba(colours: np.ndarray) -> np.ndarray:
@@ -50,7 +50,7 @@ def _line(start, end, count: int) -> np.ndarray:
 
 
 def _y_up(vertices: np.ndarray) -> np.ndarray:
-    # Z-up to glTF's Y-up: the front (-y) ends up facing +z, towards a default camera.
+    # Shapes are built Z-up; this turns them Y-up, the front (-y) ending up facing +z.
     return np.column_stack([vertices[:, 0], vertices[:, 2], -vertices[:, 1]])
 
 
@@ -104,9 +104,9 @@ def vase_ply(*, height_mm: float, width_mm: float, depth_mm: float) -> MeshFile:
     glaze_edge = 0.22 + 0.05 * np.sin(7 * angle) + 0.03 * np.sin(17 * angle)
     colours[outside & (z < glaze_edge)] = pictures.BUFF
     colours[~outside & (z < 0.8)] = (120, 70, 30)
-    mesh = trimesh.Trimesh(vertices, faces, vertex_colors=_rgba(colours), process=False)
+    mesh = trimesh.Trimesh(_y_up(vertices), faces, vertex_colors=_rgba(colours), process=False)
     data = mesh.export(file_type="ply", encoding="binary")
-    return MeshFile("sancai-vase.ply", data, "ply", (height_mm, width_mm, depth_mm), "z")
+    return MeshFile("sancai-vase.ply", data, "ply", (height_mm, width_mm, depth_mm))
 
 
 # --- Coin: a disc with relief on both faces, binary STL -------------------------------------
@@ -141,8 +141,8 @@ def coin_stl(*, height_mm: float, width_mm: float, depth_mm: float) -> MeshFile:
     # Stand it up: the faces look along -y and +y; the diameter is vertical.
     standing = np.column_stack([vertices[:, 0], -vertices[:, 2], vertices[:, 1]])
     standing = fit(standing, (width_mm, depth_mm, height_mm))
-    data = trimesh.Trimesh(standing, faces, process=False).export(file_type="stl")
-    return MeshFile("drachm.stl", data, "stl", (height_mm, width_mm, depth_mm), "z")
+    data = trimesh.Trimesh(_y_up(standing), faces, process=False).export(file_type="stl")
+    return MeshFile("drachm.stl", data, "stl", (height_mm, width_mm, depth_mm))
 
 
 # --- Stele: a slab with a carved inscription, GLB with vertex colours -----------------------
@@ -171,7 +171,7 @@ def stele_glb(*, height_mm: float, width_mm: float, depth_mm: float) -> MeshFile
     colours = _mix(stone, (150, 148, 140), cut * 1.4)
     mesh = trimesh.Trimesh(_y_up(vertices), faces, vertex_colors=_rgba(colours), process=False)
     data = mesh.export(file_type="glb")
-    return MeshFile("stele.glb", data, "glb", (height_mm, width_mm, depth_mm), "y")
+    return MeshFile("stele.glb", data, "glb", (height_mm, width_mm, depth_mm))
 
 
 # --- Bowl: revolved, UV-mapped, painted texture, OBJ + MTL + PNG in a zip -------------------
@@ -216,7 +216,7 @@ def bowl_obj_zip(*, height_mm: float, width_mm: float, depth_mm: float) -> MeshF
     vertices = np.vstack([parts[0][0], parts[1][0]])
     faces = np.vstack([parts[0][1], parts[1][1] + offset])
     uv = np.vstack([parts[0][2], parts[1][2]])
-    vertices = fit(vertices, (width_mm, depth_mm, height_mm))
+    vertices = _y_up(fit(vertices, (width_mm, depth_mm, height_mm)))
     material = trimesh.visual.material.SimpleMaterial(
         image=pictures.bowl_texture(1024), name="slip_painted"
     )
@@ -237,7 +237,7 @@ def bowl_obj_zip(*, height_mm: float, width_mm: float, depth_mm: float) -> MeshF
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, entries[name])
     return MeshFile(
-        "epigraphic-bowl.zip", buffer.getvalue(), "obj_zip", (height_mm, width_mm, depth_mm), "z"
+        "epigraphic-bowl.zip", buffer.getvalue(), "obj_zip", (height_mm, width_mm, depth_mm)
     )
 
 
@@ -263,7 +263,7 @@ def tile_glb(*, height_mm: float, width_mm: float, depth_mm: float) -> MeshFile:
         process=False,
     )
     data = mesh.export(file_type="glb")
-    return MeshFile("star-tile.glb", data, "glb", (height_mm, width_mm, depth_mm), "y")
+    return MeshFile("star-tile.glb", data, "glb", (height_mm, width_mm, depth_mm))
 
 
 # --- Lamp: a revolved body pulled into a nozzle, OFF ----------------------------------------
@@ -308,12 +308,12 @@ def lamp_off(*, height_mm: float, width_mm: float, depth_mm: float) -> MeshFile:
     )
     z = 0.45 + (z - 0.45) * (1 - 0.4 * nozzle * np.clip(radius / 0.6, 0, 1))
     vertices = np.column_stack([x * stretch, y * stretch, z])
-    vertices = fit(vertices, (width_mm, depth_mm, height_mm))
+    vertices = _y_up(fit(vertices, (width_mm, depth_mm, height_mm)))
     lines = [f"OFF\n{len(vertices)} {len(faces)} 0"]
     lines += [f"{a:.4f} {b:.4f} {c:.4f}" for a, b, c in vertices]
     lines += [f"3 {a} {b} {c}" for a, b, c in faces]
     data = ("\n".join(lines) + "\n").encode("ascii")
-    return MeshFile("oil-lamp.off", data, "off", (height_mm, width_mm, depth_mm), "z")
+    return MeshFile("oil-lamp.off", data, "off", (height_mm, width_mm, depth_mm))
 
 
 BUILDERS: dict[str, Callable[..., MeshFile]] = {
