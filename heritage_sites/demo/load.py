@@ -91,11 +91,16 @@ def _differs(current, wanted) -> bool:
     return current != wanted
 
 
-def _sync(model: type[models.Model], *, lookup: dict, values: dict, create_only: dict = ()):
-    """Find the row by ``lookup``; create it, or update only the fields that differ."""
+def _sync(
+    model: type[models.Model], *, lookup: dict, values: dict, create_only: dict | None = None
+) -> tuple[models.Model, str]:
+    """Find the row by ``lookup``; create it, or update only the fields that differ.
+
+    ``create_only`` fields (a slug, say) are set on a new row and never changed afterwards.
+    """
     row = model.objects.filter(**lookup).first()
     if row is None:
-        row = model(**lookup, **values, **dict(create_only))
+        row = model(**lookup, **values, **(create_only or {}))
         row.full_clean()
         row.save()
         return row, CREATED
