@@ -1,0 +1,275 @@
+"""Benchmark the scan pipeline against trimesh.load and gltfpack -cc on generated scans.
+
+    .venv/bin/python bench/pipeline.py                  # 100k and 1M faces
+    .venv/bin/python bench/pipeline.py --sizes 100k     # quick
+    .venv/bin/python bench/pipeline.py --sizes 4m       # heavy: run alone on the machine
+
+Inputs are generated once into a temporary folder (--data to choose it; never the repository):
+a vertex-coloured binary PLY, a textured OBJ in a zip and a textured GLB, all of one synthetic
+scanned vase. Every measurement runs in a fresh child process; peak RSS is the sum over the
+child's whole process tree (gltfpack runs in Node children), sampled every 20 ms, or the
+child's own ru_maxrss when that is higher (a short peak falls between samples).
+Prints ratios against the targets of the scan pipeline issue, met or not met.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+SIZES = {"100k": 100_000, "1m": 1_000_000, "4m": 4_000_000}
+FORMATS = ("ply", "obj_zip", "glb")
+WEB_MAX_FACES = 500_000
+
+
+# --- child side -------------------------------------------------------------------------------
+
+
+def child(mode: str, path: Path, out: Path) -> dict:
+    # Import first (a worker has its modules loaded already); time only the work.
+    import trimesh
+
+    if mode == "ours":
+        import embreex.rtcore_scene  # noqa: F401
+        import PIL.WebPImagePlugin  # noqa: F401
+
+        with contextlib.suppress(ImportError):
+            import heritage_sites.processing.load
+            import heritage_sites.processing.pipeline
+            import heritage_sites.processing.report
+        import heritage_sites.processing.derivatives  # noqa: F401
+    start = time.perf_counter()
+    detail: dict = {}
+    if mode == "raw":
+        detail["bytes"] = len(path.read_bytes())
+    elif mode == "load":
+        loaded = trimesh.load(path, process=False)
+        detail["type"] = type(loaded).__name__
+    elif mode == "ours":
+        detail = _ours(path, out)
+    seconds = time.perf_counter() - start
+    # ru_maxrss is exact for this process (the parent's 20 ms sampling can miss a short peak).
+    peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    return {"seconds": seconds, "peak_self": peak_self, **detail}
+
+
+def _ours(path: Path, out: Path) -> dict:
+    try:
+        from heritage_sites.processing.pipeline import run_pipeline
+        from heritage_sites.processing.types import PipelineOptions
+    except ImportError:  # before the pipeline core is merged: load + derivatives only
+        import trimesh
+
+        from heritage_sites.processing.derivatives import build_derivatives
+
+        mesh = trimesh.load(path, process=False, force="mesh")
+        files = build_derivatives(mesh, scale_to_metres=0.001, workdir=out)
+        return {"state": "ready (load + derivatives only)", "files": _files(files)}
+    result = run_pipeline(
+        path, fmt=None, workdir=out, options=PipelineOptions(original_name=path.name)
+    )
+    return {
+        "state": result.state,
+        "reason": result.reason,
+        "timings": result.report.get("timings_s", {}),
+        "files": _files(result.derivatives),
+    }
+
+
+def _files(files) -> list[dict]:
+    return [
+        {
+            "kind": f.kind,
+            "path": str(f.path),
+            "faces": f.faces,
+            "bytes": Path(f.path).stat().st_size,
+        }
+        for f in files
+    ]
+
+
+# --- parent side ------------------------------------------------------------------------------
+
+
+def measure(mode: str, path: Path, out: Path) -> dict:
+    """Run one measurement in a fresh interpreter; return its report plus peak tree RSS."""
+    argv = [sys.executable, __file__, "--child", mode, str(path), str(out)]
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    watched = psutil.Process(proc.pid)
+    peak = 0
+    while proc.poll() is None:
+        try:
+            tree = [watched, *watched.children(recursive=True)]
+            rss = 0
+            for p in tree:
+                with contextlib.suppress(psutil.Error):
+                    rss += p.memory_info().rss
+            peak = max(peak, rss)
+        except psutil.Error:
+            pass
+        time.sleep(0.02)
+    stdout, stderr = proc.communicate()
+    if proc.returncode != 0:
+        raise RuntimeError(f"{mode} {path.name} failed:\n{stderr[-2000:]}")
+    report = json.loads(stdout.strip().splitlines()[-1])
+    report["peak_rss"] = max(peak, report.get("peak_self", 0))
+    return report
+
+
+def gltfpack_reference(glb: Path, faces: int, out: Path) -> dict | None:
+    """gltfpack -cc (simplified to our web face budget when larger) on the same mesh as GLB."""
+    try:
+        from heritage_sites.processing.derivatives.gltfpack import gltfpack_command
+    except ImportError:
+        return None
+    args = ["-cc"]
+    if faces > WEB_MAX_FACES:
+        args += ["-si", f"{WEB_MAX_FACES / faces:.6f}"]
+    dst = out / f"gltfpack-{glb.stem}.glb"
+    start = time.perf_counter()
+    done = subprocess.run(
+        [*gltfpack_command(), "-i", str(glb), "-o", str(dst), *args], capture_output=True
+    )
+    if done.returncode != 0:
+        return None
+    return {"seconds": time.perf_counter() - start, "bytes": dst.stat().st_size, "path": dst}
+
+
+def image_bytes(glb: Path) -> int:
+    """Bytes of the embedded images, to compare geometry alone."""
+    from heritage_sites.processing.derivatives.glb import read_glb_json
+
+    doc, _ = read_glb_json(glb)
+    views = doc.get("bufferViews", [])
+    return sum(views[i["bufferView"]]["byteLength"] for i in doc.get("images", []))
+
+
+def mb(n: float) -> str:
+    return f"{n / 1e6:.1f} MB"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100k,1m", help="comma list of 100k, 1m, 4m")
+    parser.add_argument("--formats", default=",".join(FORMATS), help="ply, obj_zip, glb")
+    parser.add_argument("--data", type=Path, help="folder for generated inputs (kept)")
+    parser.add_argument("--child", nargs=3, metavar=("MODE", "FILE", "OUT"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        mode, path, out = args.child
+        print(json.dumps(child(mode, Path(path), Path(out))))
+        return
+
+    from scans import generate
+
+    data = args.data or Path(tempfile.gettempdir()) / "museum-bench"
+    if data.resolve().is_relative_to(ROOT):
+        parser.error("--data must be outside the repository")
+    sizes = [s.strip().lower() for s in args.sizes.split(",") if s.strip()]
+    formats = [f.strip() for f in args.formats.split(",") if f.strip()]
+    rows = []
+    for size in sizes:
+        faces = SIZES[size]
+        t0 = time.perf_counter()
+        paths = generate(data / size, faces)
+        print(f"# {size}: inputs ready in {time.perf_counter() - t0:.1f} s in {data / size}")
+        for fmt in formats:
+            path = paths[fmt]
+            work = Path(tempfile.mkdtemp(prefix=f"bench-{size}-{fmt}-", dir=data))
+            raw = measure("raw", path, work)
+            load = measure("load", path, work)
+            ours = measure("ours", path, work / "out")
+            ref_glb = paths["ply_as_glb"] if fmt == "ply" else paths["glb"]
+            ref = gltfpack_reference(ref_glb, faces, work)
+            web = next((f for f in ours.get("files", []) if f["kind"] == "web"), None)
+            row = {
+                "size": size,
+                "fmt": fmt,
+                "bytes": path.stat().st_size,
+                "raw": raw["seconds"],
+                "load": load["seconds"],
+                "ours": ours["seconds"],
+                "rss_load": load["peak_rss"],
+                "rss_ours": ours["peak_rss"],
+                "state": ours.get("state"),
+                "reason": ours.get("reason", ""),
+                "timings": ours.get("timings", {}),
+                "web": web["bytes"] if web else None,
+                "web_faces": web["faces"] if web else None,
+                "ref": ref["bytes"] if ref else None,
+            }
+            if web and ref:
+                row["web_geom"] = web["bytes"] - image_bytes(Path(web["path"]))
+                row["ref_geom"] = ref["bytes"] - image_bytes(ref["path"])
+            rows.append(row)
+            print_row(row)
+    print_targets(rows)
+
+
+def print_row(r: dict) -> None:
+    print(
+        f"{r['size']:>4} {r['fmt']:<7} {mb(r['bytes']):>9} | raw {r['raw']:6.2f} s | "
+        f"trimesh.load {r['load']:6.2f} s | ours {r['ours']:6.2f} s "
+        f"({r['ours'] / r['load']:.2f}x load, {r['ours'] / max(r['raw'], 1e-3):.0f}x raw) | "
+        f"RSS load {mb(r['rss_load'])}, ours {mb(r['rss_ours'])} "
+        f"({r['rss_ours'] / r['rss_load']:.2f}x) | {r['state']}"
+    )
+    if r["reason"]:
+        print(f"       reason: {r['reason']}")
+    if r["timings"]:
+        stages = ", ".join(f"{k} {v:.2f}" for k, v in r["timings"].items())
+        print(f"       stages (s): {stages}")
+    if r["web"] and r["ref"]:
+        print(
+            f"       web GLB {r['web']:,} B ({r['web_faces']:,} faces) vs gltfpack -cc "
+            f"{r['ref']:,} B: {r['web'] / r['ref']:.2f}x; geometry only "
+            f"{r['web_geom']:,} vs {r['ref_geom']:,} B: {r['web_geom'] / r['ref_geom']:.2f}x"
+        )
+
+
+def print_targets(rows: list[dict]) -> None:
+    print("\n# targets")
+
+    def verdict(ok: bool) -> str:
+        return "met" if ok else "NOT met"
+
+    for r in rows:
+        if r["fmt"] == "ply" and r["size"] == "1m":
+            ratio = r["ours"] / r["load"]
+            print(f"1M PLY pipeline <= 4x trimesh.load: {ratio:.2f}x -> {verdict(ratio <= 4)}")
+        if r["fmt"] == "obj_zip" and r["size"] in ("1m", "4m"):
+            ratio = r["ours"] / r["load"]
+            print(
+                f"{r['size'].upper()} OBJ zip pipeline <= 1x trimesh.load: {ratio:.2f}x -> "
+                f"{verdict(ratio <= 1)}"
+            )
+    for r in rows:
+        ratio = r["rss_ours"] / r["rss_load"]
+        print(
+            f"{r['size']} {r['fmt']} peak RSS <= 1.5x trimesh.load: {ratio:.2f}x -> "
+            f"{verdict(ratio <= 1.5)}"
+        )
+    for r in rows:
+        if r["web"] and r["ref"]:
+            ratio = r["web"] / r["ref"]
+            print(
+                f"{r['size']} {r['fmt']} web GLB <= 1.1x gltfpack -cc: {ratio:.2f}x -> "
+                f"{verdict(ratio <= 1.1)} (geometry only {r['web_geom'] / r['ref_geom']:.2f}x)"
+            )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,69 @@
+"""Poster pictures (512 and 1024 px, WebP and PNG) and an animated WebP turntable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PIL import Image
+
+from ..types import DerivativeFile
+from .glb import MeshArrays
+from .render import BlankRender, make_stage, render
+
+POSTER_SIZES = (1024, 512)
+POSTER_VIEW = {"azimuth_deg": 35.0, "elevation_deg": 22.0}  # three-quarter view, from above
+TURNTABLE_FRAMES = 24
+TURNTABLE_SIZE = 320
+TURNTABLE_FRAME_MS = 120
+MIN_COVERAGE = 0.01  # below 1% of the picture, the poster would look blank
+
+
+def write_posters(
+    arrays: MeshArrays, workdir: Path, *, make_turntable: bool = True
+) -> list[DerivativeFile]:
+    stage = make_stage(arrays)
+    big, coverage = render(stage, POSTER_SIZES[0], **POSTER_VIEW)
+    if coverage < MIN_COVERAGE:
+        raise BlankRender(
+            "The poster came out blank: the scan shows almost nothing from the front. "
+            "Check that the scan is not flat or empty."
+        )
+    out = []
+    for size in POSTER_SIZES:
+        image = big if size == big.width else big.resize((size, size), Image.Resampling.LANCZOS)
+        png = workdir / f"poster_{size}.png"
+        image.save(png, format="PNG", compress_level=4)
+        webp = workdir / f"poster_{size}.webp"
+        image.save(webp, format="WEBP", quality=86, method=4)
+        out.append(DerivativeFile("poster", png, "image/png", width=size, height=size))
+        out.append(DerivativeFile("poster", webp, "image/webp", width=size, height=size))
+    if make_turntable:
+        out.append(write_turntable(stage, workdir))
+    return out
+
+
+def write_turntable(stage, workdir: Path) -> DerivativeFile:
+    step = 360.0 / TURNTABLE_FRAMES
+    frames = [
+        render(
+            stage,
+            TURNTABLE_SIZE,
+            azimuth_deg=POSTER_VIEW["azimuth_deg"] + i * step,
+            elevation_deg=POSTER_VIEW["elevation_deg"],
+        )[0]
+        for i in range(TURNTABLE_FRAMES)
+    ]
+    path = workdir / "turntable.webp"
+    frames[0].save(
+        path,
+        format="WEBP",
+        save_all=True,
+        append_images=frames[1:],
+        duration=TURNTABLE_FRAME_MS,
+        loop=0,
+        quality=75,
+        method=2,
+    )
+    return DerivativeFile(
+        "turntable", path, "image/webp", width=TURNTABLE_SIZE, height=TURNTABLE_SIZE
+    )

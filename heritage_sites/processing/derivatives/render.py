@@ -1,0 +1,169 @@
+"""Posters and turntables drawn on the CPU by ray casting with Embree (the embreex wheel).
+
+No display, GPU or system GL library: Embree finds the triangle under each pixel, numpy
+interpolates the scan's own vertex colours or samples its texture, and a lambert key light
+plus ambient shades it. The background stays transparent.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from embreex import rtcore_scene
+from embreex.mesh_construction import TriangleMesh
+from PIL import Image
+
+from .glb import MeshArrays, vertex_normals
+
+CLAY = np.array([0.74, 0.71, 0.66], dtype=np.float32)  # colour for scans that have none
+FOV_DEG = 30.0
+AMBIENT = 0.32
+KEY = 0.78
+
+
+class BlankRender(ValueError):
+    """The rendered picture shows (almost) nothing of the scan."""
+
+
+@dataclass
+class Stage:
+    """A mesh prepared once for any number of views."""
+
+    arrays: MeshArrays
+    scene: rtcore_scene.EmbreeScene
+    faces: np.ndarray  # (m, 3) int64
+    attributes: np.ndarray  # (n, k) float32: normal xyz, then RGB(A) colour or UV
+    texture: np.ndarray | None  # (h, w, 3 or 4) uint8
+    centre: np.ndarray
+    radius: float
+
+
+def make_stage(arrays: MeshArrays) -> Stage:
+    positions = np.ascontiguousarray(arrays.positions, dtype=np.float32)
+    faces = np.ascontiguousarray(arrays.faces, dtype=np.int32)
+    scene = rtcore_scene.EmbreeScene()
+    TriangleMesh(scene, positions, faces)
+    normals = arrays.normals if arrays.normals is not None else vertex_normals(positions, faces)
+    columns = [np.asarray(normals, dtype=np.float32)]
+    texture = None
+    image = arrays.texture_image() if arrays.uvs is not None else None
+    if image is not None:
+        texture = np.asarray(image.convert("RGBA" if "A" in image.getbands() else "RGB"))
+        columns.append(np.asarray(arrays.uvs, dtype=np.float32))
+    elif arrays.colors is not None:
+        columns.append(arrays.colors.astype(np.float32) / 255.0)
+    # One interleaved table: each hit gathers its three corners once for every attribute.
+    attributes = np.ascontiguousarray(np.concatenate(columns, axis=1))
+    centre = (positions.max(axis=0) + positions.min(axis=0)) / 2
+    radius = float(np.sqrt(((positions - centre) ** 2).sum(axis=1).max())) or 1.0
+    return Stage(arrays, scene, faces.astype(np.int64), attributes, texture, centre, radius)
+
+
+@lru_cache(maxsize=4)
+def _pixel_rays(size: int) -> np.ndarray:
+    """Unit ray directions in camera space (x right, y up, z forward), row-major pixels."""
+    half = math.tan(math.radians(FOV_DEG) / 2)
+    steps = (np.arange(size, dtype=np.float32) + 0.5) / size * 2 - 1
+    sx, sy = np.meshgrid(steps * half, -steps * half)
+    rays = np.stack([sx, sy, np.ones_like(sx)], axis=-1).reshape(-1, 3)
+    return rays / np.linalg.norm(rays, axis=1, keepdims=True)
+
+
+def _camera(stage: Stage, azimuth_deg: float, elevation_deg: float):
+    az, el = math.radians(azimuth_deg), math.radians(elevation_deg)
+    back = np.array([math.cos(el) * math.sin(az), math.sin(el), math.cos(el) * math.cos(az)])
+    distance = stage.radius / math.sin(math.radians(FOV_DEG) / 2) * 1.04
+    eye = stage.centre + back * distance
+    forward = -back
+    right = np.cross(forward, [0.0, 1.0, 0.0])
+    right /= np.linalg.norm(right)
+    up = np.cross(right, forward)
+    return eye, forward, right, up
+
+
+def render(stage: Stage, size: int, *, azimuth_deg: float = 35.0, elevation_deg: float = 22.0):
+    """Return an RGBA picture of ``size`` x ``size`` pixels and the share of pixels covered."""
+    eye, forward, right, up = _camera(stage, azimuth_deg, elevation_deg)
+    basis = np.stack([right, up, forward]).astype(np.float32)
+    # Cast rays only inside the screen rectangle of the bounding box: the rest is background.
+    rows, cols = _screen_box(stage, size, eye, basis)
+    local = _pixel_rays(size).reshape(size, size, 3)[rows, cols].reshape(-1, 3)
+    dirs = _times(local, basis)
+    origins = np.broadcast_to(eye.astype(np.float32), dirs.shape)
+    hit = stage.scene.run(np.ascontiguousarray(origins), dirs, output=1)
+    prim = hit["primID"]
+    mask = prim >= 0
+    rgba = np.zeros((len(dirs), 4), dtype=np.uint8)
+    picture = np.zeros((size, size, 4), dtype=np.uint8)
+    coverage = float(mask.sum()) / (size * size)
+    if not mask.any():
+        return Image.fromarray(picture, "RGBA"), coverage
+
+    tri = stage.faces[prim[mask]]
+    u = hit["u"][mask][:, None]
+    v = hit["v"][mask][:, None]
+    table = stage.attributes
+    values = table[tri[:, 0]] * (1.0 - u - v) + table[tri[:, 1]] * u + table[tri[:, 2]] * v
+    ray = dirs[mask]
+    normal = values[:, :3]
+    normal /= np.maximum(np.linalg.norm(normal, axis=1, keepdims=True), 1e-12)
+    toward = (normal * ray).sum(axis=1)
+    normal[toward > 0] *= -1  # seen from behind: light the side we look at
+
+    base = _surface_colour(stage, values[:, 3:], len(tri))
+    light = (-forward * 0.55 + up * 0.65 - right * 0.5).astype(np.float32)
+    light /= np.linalg.norm(light)
+    lambert = np.clip(_times(normal, light[:, None])[:, 0], 0.0, 1.0)
+    head = np.abs(toward)
+    shade = AMBIENT + KEY * 0.75 * lambert + KEY * 0.25 * head
+    rgba[mask, :3] = np.clip(base[:, :3] * (shade[:, None] * 255.0), 0, 255).astype(np.uint8)
+    rgba[mask, 3] = np.clip(base[:, 3] * 255.0, 0, 255).astype(np.uint8)
+    picture[rows, cols] = rgba.reshape(rows.stop - rows.start, cols.stop - cols.start, 4)
+    return Image.fromarray(picture, "RGBA"), coverage
+
+
+def _times(rows: np.ndarray, matrix: np.ndarray) -> np.ndarray:
+    """``rows @ matrix`` for a 3-row matrix, without BLAS: its threads wake up for every
+    small product and cost more than the product itself on a busy machine."""
+    return rows[:, 0:1] * matrix[0] + rows[:, 1:2] * matrix[1] + rows[:, 2:3] * matrix[2]
+
+
+def _screen_box(stage: Stage, size: int, eye: np.ndarray, basis: np.ndarray):
+    """Pixel rows and columns covering the projected bounding box (whole frame if unsure)."""
+    low, high = stage.arrays.positions.min(axis=0), stage.arrays.positions.max(axis=0)
+    corners = np.array(np.meshgrid(*zip(low, high, strict=True))).reshape(3, -1).T - eye
+    cam = _times(corners, basis.T.astype(np.float64))  # x right, y up, z forward
+    full = slice(0, size)
+    if (cam[:, 2] <= 1e-9).any():
+        return full, full
+    half = math.tan(math.radians(FOV_DEG) / 2)
+    x = cam[:, 0] / cam[:, 2] / half
+    y = cam[:, 1] / cam[:, 2] / half
+    c0 = max(0, math.floor((x.min() + 1) / 2 * size) - 1)
+    c1 = min(size, math.ceil((x.max() + 1) / 2 * size) + 1)
+    r0 = max(0, math.floor((1 - y.max()) / 2 * size) - 1)
+    r1 = min(size, math.ceil((1 - y.min()) / 2 * size) + 1)
+    if c1 <= c0 or r1 <= r0:
+        return full, full
+    return slice(r0, r1), slice(c0, c1)
+
+
+def _surface_colour(stage: Stage, extra: np.ndarray, count: int) -> np.ndarray:
+    """RGBA in 0..1 per hit from the texture, the vertex colours or the clay default."""
+    factor = np.asarray(stage.arrays.base_color, dtype=np.float32)
+    if stage.texture is not None:
+        h, w = stage.texture.shape[:2]
+        # Repeat wrapping, as glTF's default sampler does; UV origin is the top left.
+        px = (np.mod(extra[:, 0], 1.0) * w).astype(np.int64).clip(0, w - 1)
+        py = (np.mod(extra[:, 1], 1.0) * h).astype(np.int64).clip(0, h - 1)
+        colour = stage.texture[py, px].astype(np.float32) / 255.0
+    elif extra.shape[1]:
+        colour = extra
+    else:
+        return np.broadcast_to(np.append(CLAY, 1.0) * factor, (count, 4))
+    if colour.shape[1] == 3:
+        colour = np.concatenate([colour, np.ones((count, 1), np.float32)], axis=1)
+    return colour * factor
