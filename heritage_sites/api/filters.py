@@ -247,6 +247,7 @@ class ArtefactFilter(_Base):
     institution = CodeListFilter(
         queryset=Institution.objects.all(),
         to_field_name="slug",
+        field_name="institution__slug",
         distinct=False,
         help_text="Slug of the holding institution (repeat for several).",
     )
@@ -348,7 +349,10 @@ class ScanFilter(df.FilterSet):
         help_text="Processing state (repeat for several). Outsiders only ever see `ready` "
         "scans of published records; curators see every state of their own.",
     )
-    format = df.MultipleChoiceFilter(distinct=False, choices=Scan.Format.choices)
+    # Not `format`: DRF reads ?format= to choose the renderer.
+    file_format = df.MultipleChoiceFilter(
+        field_name="format", distinct=False, choices=Scan.Format.choices
+    )
     kind = df.MultipleChoiceFilter(distinct=False, choices=Scan.Kind.choices)
 
     class Meta:
