@@ -28,7 +28,8 @@ from heritage_sites.api.schema import MuseumAutoSchema
 class MuseumAPIMixin:
     """Mixed into every API v1 view."""
 
-    authentication_classes = [SessionAuthentication, TokenAuthentication, APIKeyAuthentication]
+    # Token first: its WWW-Authenticate header makes a missing login a 401, not a 403.
+    authentication_classes = [TokenAuthentication, APIKeyAuthentication, SessionAuthentication]
     permission_classes = [ReadOrCuratorWrite]
     throttle_classes = [MuseumRateThrottle]
     schema = MuseumAutoSchema()

@@ -4,9 +4,10 @@ and reprocess for curators of the artefact's institution or the site's stewards.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.template.defaultfilters import filesizeformat
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -83,6 +84,9 @@ class ScanViewSet(
             if getattr(exc, "code", None) == "too_large":
                 raise PayloadTooLarge(" ".join(exc.messages)) from None
             raise ValidationError({"file": exc.messages}) from None
+        except DjangoValidationError as exc:
+            # The model's own checks (e.g. a restoration must name the scan it is based on).
+            raise ValidationError(serializers.as_serializer_error(exc)) from None
         finally:
             upload.close()
         scan = self.get_queryset().get(pk=result.scan.pk)

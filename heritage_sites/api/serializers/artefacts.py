@@ -121,6 +121,9 @@ class ArtefactWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Artefact
+        # Uniqueness and constraints are checked by the model's own full_clean() in
+        # validate(), with the model's messages; DRF's copies would demand extra fields.
+        validators = []
         fields = [
             "slug",
             "title",

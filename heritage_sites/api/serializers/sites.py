@@ -152,6 +152,9 @@ class SiteWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = HeritageSite
+        # Uniqueness and constraints are checked by the model's own full_clean() in
+        # validate(), with the model's messages; DRF's copies would demand extra fields.
+        validators = []
         fields = [
             "slug",
             "name",
