@@ -28,8 +28,8 @@ def sites():
     samarkand = HeritageSiteFactory(
         slug="samarkand",
         name_en="Samarkand - Crossroad of Cultures",
-        name_zh_hans="撒马尔罕－文化交汇之地",
-        name_fa="سمرقند، چهارراه فرهنگ‌ها",
+        name_zh_hans="撒马尔罕－文化交汇之地",  # noqa: RUF001
+        name_fa="سمرقند، چهارراه فرهنگ‌ها",  # noqa: RUF001
         countries=[uz],
         unesco_id=603,
         inscription_year=2001,
@@ -153,7 +153,7 @@ def test_search_follows_edits_of_translations(anon, sites):
 
 
 def test_search_finds_artefacts_by_description(anon, home):
-    ArtefactFactory(slug="ewer", institution=home, description_ru="Кувшин с бирюзовой глазурью")
+    ArtefactFactory(slug="ewer", institution=home, description_ru="Кувшин с бирюзовой глазурью")  # noqa: RUF001
     assert slugs(anon.get("/api/v1/artefacts/", {"q": "бирюзовой"})) == {"ewer"}
 
 

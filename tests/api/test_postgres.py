@@ -1,6 +1,7 @@
 """PostgreSQL-only behaviour: stemmed full-text search and pg_trgm for Chinese and Persian.
 
-Run with: DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/pytest -m integration tests/api
+Run with (any database name; pytest-django creates test_<name>):
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/pytest -m integration tests/api
 """
 
 import pytest
@@ -28,8 +29,8 @@ def sites():
         name_en="Samarkand - Crossroad of Cultures",
         description_en="Caravans crossed the city for centuries.",
         name_ru="Самарканд - перекрёсток культур",
-        name_zh_hans="撒马尔罕－文化交汇之地",
-        name_fa="سمرقند، چهارراه فرهنگ‌ها",
+        name_zh_hans="撒马尔罕－文化交汇之地",  # noqa: RUF001
+        name_fa="سمرقند، چهارراه فرهنگ‌ها",  # noqa: RUF001
         name_tr="Semerkant",
     )
     HeritageSiteFactory(
@@ -66,7 +67,7 @@ def test_search_on_postgresql(anon, sites, query, expected):
 
 
 def test_artefact_search_on_postgresql(anon, home):
-    ArtefactFactory(slug="ewer", institution=home, description_ru="Кувшины с бирюзовой глазурью")
+    ArtefactFactory(slug="ewer", institution=home, description_ru="Кувшины с бирюзовой глазурью")  # noqa: RUF001
     assert _slugs(anon, "/api/v1/artefacts/", q="кувшин") == {"ewer"}
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from heritage_sites.api.serializers.common import LocalizedField, public_url
@@ -22,6 +23,7 @@ class InstitutionSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
     name = LocalizedField("name")
     country = serializers.CharField(source="country.iso2", read_only=True)
+    website = serializers.SerializerMethodField()
 
     class Meta:
         model = Institution
@@ -30,6 +32,11 @@ class InstitutionSerializer(serializers.ModelSerializer):
 
     def get_url(self, institution) -> str:
         return public_url(self.context["request"], "institution-detail", ref=institution.slug)
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_website(self, institution):
+        # null rather than "": an empty string is not a URL.
+        return institution.website or None
 
 
 class CorridorSerializer(serializers.ModelSerializer):
