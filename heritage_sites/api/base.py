@@ -12,14 +12,13 @@ from django.shortcuts import get_object_or_404
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, quote_etag
-from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.response import Response
 
 from heritage_sites.api import languages
 from heritage_sites.api.authentication import APIKeyAuthentication, MuseumRateThrottle
 from heritage_sites.api.errors import PROBLEM_CONTENT_TYPE
-from heritage_sites.api.filters import OrderingBackend
+from heritage_sites.api.filters import FilterBackend, OrderingBackend
 from heritage_sites.api.pagination import MuseumCursorPagination
 from heritage_sites.api.permissions import ReadOrCuratorWrite
 from heritage_sites.api.schema import MuseumAutoSchema
@@ -80,7 +79,7 @@ class MuseumViewSetMixin(MuseumAPIMixin):
     """ViewSets: cursor pagination, filters, lookups by public id or slug."""
 
     pagination_class = MuseumCursorPagination
-    filter_backends = [DjangoFilterBackend, OrderingBackend]
+    filter_backends = [FilterBackend, OrderingBackend]
     lookup_url_kwarg = "ref"
     lookup_value_regex = r"[^/]+"
     # Fields a URL may name a record by, besides its UUID public id.
@@ -106,6 +105,10 @@ class MuseumViewSetMixin(MuseumAPIMixin):
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
         if page:
-            stamps = [row.updated_at for row in page if getattr(row, "updated_at", None)]
+            stamps = [
+                row.get("updated_at") if isinstance(row, dict) else getattr(row, "updated_at", None)
+                for row in page
+            ]
+            stamps = [stamp for stamp in stamps if stamp is not None]
             self.last_modified = max(stamps, default=None)
         return page

@@ -8,6 +8,8 @@ left to right.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import trans_real
@@ -48,30 +50,42 @@ def negotiate(request) -> str:
     return settings.LANGUAGE_CODE
 
 
-def fallback_chain(language: str) -> list[str]:
+@lru_cache(maxsize=64)
+def fallback_chain(language: str) -> tuple[str, ...]:
     chain = [language, *getattr(settings, "MODELTRANSLATION_FALLBACK_LANGUAGES", ("en",))]
     chain.append(settings.LANGUAGE_CODE)
-    return list(dict.fromkeys(chain))
+    return tuple(dict.fromkeys(chain))
 
 
+@lru_cache(maxsize=64)
 def bcp47(code: str) -> str:
     """'zh-hans' -> 'zh-Hans': the spelling HTTP and HTML expect."""
     parts = code.split("-")
     return "-".join([parts[0], *(p.title() if len(p) == 4 else p.upper() for p in parts[1:])])
 
 
+@lru_cache(maxsize=64)
 def direction(code: str) -> str:
     return "rtl" if code.split("-")[0] in RTL_LANGUAGES else "ltr"
 
 
+@lru_cache(maxsize=256)
+def _lookups(field: str, language: str) -> tuple[tuple[str, str, str], ...]:
+    # (column, BCP 47 tag, direction) along the fallback chain, worked out once per pair.
+    return tuple(
+        (column(field, code), bcp47(code), direction(code)) for code in fallback_chain(language)
+    )
+
+
 def localized(obj, field: str, language: str) -> dict[str, str]:
     """``{"value", "lang", "dir"}`` for a translated field, following the fallback chain."""
-    for code in fallback_chain(language):
-        value = getattr(obj, build_localized_fieldname(field, code), None)
+    for name, tag, writing in _lookups(field, language):
+        value = getattr(obj, name, None)
         if value:
-            return {"value": value, "lang": bcp47(code), "dir": direction(code)}
+            return {"value": value, "lang": tag, "dir": writing}
     return {"value": "", "lang": bcp47(language), "dir": direction(language)}
 
 
+@lru_cache(maxsize=256)
 def column(field: str, code: str) -> str:
     return build_localized_fieldname(field, code)

@@ -137,7 +137,17 @@ def validate_model(instance, attrs: dict, exclude: list[str]) -> None:
         raise serializers.ValidationError(serializers.as_serializer_error(exc)) from None
 
 
-def public_url(request, view_name: str, **kwargs) -> str:
+_PLACEHOLDER = "--ref--"
+
+
+def public_url(request, view_name: str, ref) -> str:
+    """Absolute URL of a record. The URL is reversed once per request and view name, then
+    filled in per row: reverse() on each of 50 rows was a fifth of a list request's time."""
     from rest_framework.reverse import reverse
 
-    return reverse(f"api-v1:{view_name}", kwargs=kwargs, request=request)
+    templates = request.__dict__.setdefault("_museum_url_templates", {})
+    template = templates.get(view_name)
+    if template is None:
+        template = reverse(f"api-v1:{view_name}", kwargs={"ref": _PLACEHOLDER}, request=request)
+        templates[view_name] = template
+    return template.replace(_PLACEHOLDER, str(ref), 1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from heritage_sites.api.languages import localized
 from heritage_sites.api.serializers.common import (
     LocalizedField,
     RefField,
@@ -23,6 +24,16 @@ class SiteRefSerializer(serializers.Serializer):
 
     def get_url(self, site) -> str:
         return public_url(self.context["request"], "site-detail", ref=site.public_id)
+
+
+def site_ref(site, request, language: str) -> dict:
+    """SiteRefSerializer's output, built directly (it is nested in every artefact row)."""
+    return {
+        "id": str(site.public_id),
+        "slug": site.slug,
+        "name": localized(site, "name", language),
+        "url": public_url(request, "site-detail", ref=site.public_id),
+    }
 
 
 class SiteListSerializer(serializers.ModelSerializer):
@@ -107,7 +118,8 @@ class SiteDetailSerializer(SiteListSerializer):
         if components is None:
             user = self.context["request"].user
             components = HeritageSite.objects.visible_to(user).filter(parent=site)
-        return SiteRefSerializer(components, many=True, context=self.context).data
+        request, language = self.context["request"], self.context["language"]
+        return [site_ref(component, request, language) for component in components]
 
     def get_stewards(self, site) -> list[str]:
         return [institution.slug for institution in site.stewards.all()]
