@@ -178,3 +178,8 @@ def test_the_schema_and_offline_docs_are_served(anon):
     assert docs.status_code == 200
     # Swagger UI from the sidecar: no request leaves the museum.
     assert b"cdn.jsdelivr" not in docs.content and b"unpkg" not in docs.content
+    # ...and the files it names ship with the sidecar package (collectstatic picks them up).
+    from django.contrib.staticfiles import finders
+
+    for asset in ("swagger-ui-bundle.js", "swagger-ui-standalone-preset.js", "swagger-ui.css"):
+        assert finders.find(f"drf_spectacular_sidecar/swagger-ui-dist/{asset}"), asset
