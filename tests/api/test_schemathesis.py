@@ -8,6 +8,8 @@ that matches the schema: documented status code, content type and body.
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
@@ -60,6 +62,17 @@ def _no_rate_limits(settings):
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {"anon": None, "user": None, "api_key": None},
     }
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    # The WSGI app closes "old" database connections around each request; Django's own test
+    # client switches that off, and so must we, or PostgreSQL loses the test's transaction.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 # Loaded at collection through the WSGI app: building the schema reads no database row.
