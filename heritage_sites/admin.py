@@ -2,7 +2,8 @@
 
 import json
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db import transaction
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
@@ -17,6 +18,7 @@ from heritage_sites.models import (
     Material,
     Scan,
 )
+from heritage_sites.services import scan_reprocess
 
 
 @admin.register(Country)
@@ -143,6 +145,18 @@ class ScanAdmin(admin.ModelAdmin):
     ]
     exclude = ["report"]
     inlines = [DerivativeInline]
+    actions = ["reprocess"]
+
+    @admin.action(description=_("Process the selected scans again"))
+    def reprocess(self, request, queryset):
+        with transaction.atomic():
+            queued = sum(scan_reprocess(scan=scan) for scan in queryset)
+        self.message_user(
+            request,
+            _("%(queued)d scan(s) queued; the others are already queued or processing.")
+            % {"queued": queued},
+            messages.SUCCESS,
+        )
 
     def get_queryset(self, request):
         # The list shows the subject and a poster per row: fetch them with the scans.
@@ -184,3 +198,19 @@ class ScanAdmin(admin.ModelAdmin):
             '<pre style="white-space:pre-wrap;max-height:40em;overflow:auto">{}</pre>',
             json.dumps(scan.report, indent=2, ensure_ascii=False),
         )
+
+
+@admin.register(Derivative)
+class DerivativeAdmin(admin.ModelAdmin):
+    """Made by the pipeline: listed and inspectable, changed only by reprocessing the scan."""
+
+    list_display = ["scan", "kind", "content_type", "byte_size", "face_count", "width"]
+    list_filter = ["kind", "content_type"]
+    search_fields = ["scan__title", "scan__original_filename", "scan__artefact__accession_number"]
+    list_select_related = ["scan"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -143,6 +143,14 @@ class HeritageSite(TimeStamped):
     slug = models.SlugField(max_length=200, unique=True)
     name = models.CharField(_("name"), max_length=500)
     description = models.TextField(_("description"), blank=True)
+    # Credit for texts written elsewhere (e.g. the UNESCO World Heritage Centre, whose texts are
+    # CC BY-SA 3.0 IGO): pages and the API show it next to the name and description.
+    text_source = models.CharField(
+        _("source of the text"),
+        max_length=255,
+        blank=True,
+        help_text=_("Who wrote the name and description, when it was not the museum."),
+    )
     latitude = models.DecimalField(
         max_digits=9,
         decimal_places=6,

@@ -135,6 +135,10 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 # --- Files ----------------------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles")
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Embedded default: whitenoise serves static files straight from the apps, no collectstatic.
+# Production images run collectstatic and set STATIC_USE_FINDERS=false.
+WHITENOISE_USE_FINDERS = env.bool("STATIC_USE_FINDERS", True)
 MEDIA_URL = env.str("MEDIA_URL", "/media/")
 MEDIA_ROOT = env.path("MEDIA_ROOT", BASE_DIR / "media")
 

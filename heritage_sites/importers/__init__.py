@@ -1,0 +1,1 @@
+"""Readers for outside data sets. Pure: bytes in, dataclasses out, no Django ORM."""

@@ -1,0 +1,34 @@
+"""Plain result types shared by the pipeline and its derivative stage (no Django)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class PipelineOptions:
+    declared_unit: str | None = None  # "mm" | "cm" | "m" | None (unknown)
+    catalogue_dimensions_mm: tuple[float, float, float] | None = None  # height, width, depth
+    time_limit_s: float = 870.0
+    memory_limit_bytes: int = 8 * 1024**3
+    original_name: str = ""
+    make_turntable: bool = True
+
+
+@dataclass(frozen=True)
+class DerivativeFile:
+    kind: str  # "web" | "lod" | "poster" | "turntable"
+    path: Path
+    content_type: str  # "model/gltf-binary", "image/webp", "image/png"
+    faces: int | None = None
+    width: int | None = None
+    height: int | None = None
+
+
+@dataclass(frozen=True)
+class PipelineResult:
+    state: str  # "ready" | "failed"
+    reason: str  # "" when ready; one or two sentences for a curator when failed
+    report: dict  # the validation report (JSON-serialisable), also when failed
+    derivatives: list[DerivativeFile]

@@ -1,0 +1,123 @@
+"""The curators' admin: every model listed, searchable and editable."""
+
+import pytest
+from django.urls import reverse
+
+from heritage_sites.models import Artefact, HeritageSite, Scan
+from tests.factories import (
+    ArtefactFactory,
+    CorridorFactory,
+    CountryFactory,
+    DerivativeFactory,
+    HeritageSiteFactory,
+    InstitutionFactory,
+    MaterialFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client(client):
+    user = UserFactory(username="keeper", is_staff=True, is_superuser=True)
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize(
+    "factory",
+    [
+        CountryFactory,
+        InstitutionFactory,
+        CorridorFactory,
+        MaterialFactory,
+        HeritageSiteFactory,
+        ArtefactFactory,
+        DerivativeFactory,
+    ],
+)
+def test_every_model_has_a_list_and_a_change_page(staff_client, factory):
+    obj = factory()
+    opts = obj._meta
+    listing = staff_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+    assert listing.status_code == 200
+    change = staff_client.get(
+        reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+    )
+    assert change.status_code == 200
+    add = staff_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
+    assert add.status_code in {200, 403}
+
+
+def test_scans_show_state_report_and_poster(staff_client):
+    poster = DerivativeFactory()
+    scan = poster.scan
+    Scan.objects.filter(pk=scan.pk).update(report={"faces": 1234, "warnings": ["open mesh"]})
+    page = staff_client.get(reverse("admin:heritage_sites_scan_change", args=[scan.pk]))
+    html = page.content.decode()
+    assert "Ready" in html
+    assert "&quot;faces&quot;: 1234" in html and "open mesh" in html
+    assert poster.file.url in html
+    listing = staff_client.get(reverse("admin:heritage_sites_scan_changelist"))
+    assert poster.file.url in listing.content.decode()
+
+
+def test_artefacts_are_found_by_accession_number(staff_client):
+    ArtefactFactory(accession_number="KZ-2024-017", title_en="Bronze mirror")
+    ArtefactFactory(accession_number="UZ-1999-003", title_en="Ossuary")
+    url = reverse("admin:heritage_sites_artefact_changelist")
+    html = staff_client.get(url, {"q": "KZ-2024"}).content.decode()
+    assert "Bronze mirror" in html and "Ossuary" not in html
+
+
+def test_sites_are_found_by_name_and_filtered_by_country(staff_client):
+    uz = CountryFactory(iso2="UZ", name_en="Uzbekistan")
+    tm = CountryFactory(iso2="TM", name_en="Turkmenistan")
+    HeritageSiteFactory(name_en="Ancient Merv", countries=[tm])
+    HeritageSiteFactory(name_en="Itchan Kala", countries=[uz])
+    url = reverse("admin:heritage_sites_heritagesite_changelist")
+    assert "Itchan Kala" in staff_client.get(url, {"q": "Itchan"}).content.decode()
+    by_country = staff_client.get(url, {"countries__id__exact": tm.pk}).content.decode()
+    assert "Ancient Merv" in by_country and "Itchan Kala" not in by_country
+
+
+def test_scans_filter_by_state_and_institution(staff_client):
+    ready = DerivativeFactory().scan
+    other = ArtefactFactory()
+    url = reverse("admin:heritage_sites_scan_changelist")
+    response = staff_client.get(url, {"artefact__institution__id__exact": other.institution.pk})
+    assert response.status_code == 200
+    assert str(ready) not in response.content.decode().split("result_list")[-1]
+    assert staff_client.get(url, {"state__exact": "ready"}).status_code == 200
+
+
+def test_the_admin_action_queues_scans_again(staff_client):
+    scan = DerivativeFactory().scan
+    url = reverse("admin:heritage_sites_scan_changelist")
+    response = staff_client.post(
+        url, {"action": "reprocess", "_selected_action": [scan.pk]}, follow=True
+    )
+    assert "1 scan(s) queued" in response.content.decode()
+    scan.refresh_from_db()
+    assert scan.state == Scan.State.QUEUED
+
+
+def test_a_new_site_records_its_author(staff_client):
+    url = reverse("admin:heritage_sites_heritagesite_add")
+    response = staff_client.post(
+        url,
+        {
+            "name_en": "Site of Suyab",
+            "slug": "suyab",
+            "latitude": "42.8",
+            "longitude": "75.2",
+            "state": "draft",
+            "components-TOTAL_FORMS": "0",
+            "components-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    site = HeritageSite.objects.get(slug="suyab")
+    assert site.created_by.username == "keeper"
+    assert Artefact.objects.count() == 0
