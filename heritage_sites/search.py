@@ -1,13 +1,13 @@
 """Full-text search over names and descriptions in every language.
 
-SQLite (the embedded default): the FTS5 trigram tables built by migration 0002 and kept in
+SQLite (the embedded default): the FTS5 trigram tables built by migration 0003 and kept in
 step by triggers; each word of 3+ characters is a trigram MATCH, shorter words (two-character
 Chinese words are common) a LIKE on the same indexed text.
 
 PostgreSQL: each language's columns against a text-search configuration with a stemmer where
 PostgreSQL has one (English, Russian, Arabic, Turkish, French), and for Chinese and Persian,
 which have none, substring and pg_trgm word-similarity matching (GIN trigram indexes from
-migration 0002).
+migration 0003).
 """
 
 from __future__ import annotations

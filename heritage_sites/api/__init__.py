@@ -19,7 +19,7 @@ Rules it keeps:
   ``Accept-Language``, falling back to English; ``Content-Language`` names the language asked.
 - GET answers carry ``ETag`` (hash of the body) and ``Last-Modified``; a matching conditional
   GET is a 304.
-- Search: SQLite FTS5 trigram tables kept in step by triggers (migration 0002,
+- Search: SQLite FTS5 trigram tables kept in step by triggers (migration 0003,
   ``search_index_rebuild``); PostgreSQL full-text search per language plus pg_trgm for
   Chinese and Persian (``heritage_sites/search.py``).
 """

@@ -103,6 +103,7 @@ class SiteDetailSerializer(SiteListSerializer):
         fields = [
             *SiteListSerializer.Meta.fields,
             "description",
+            "text_source",
             "criteria",
             "area_hectares",
             "components",
@@ -183,6 +184,7 @@ class SiteWriteSerializer(serializers.ModelSerializer):
             "category",
             "in_danger",
             "area_hectares",
+            "text_source",
             "period_start",
             "period_end",
             "state",

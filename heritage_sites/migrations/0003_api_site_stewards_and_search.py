@@ -39,7 +39,7 @@ def drop_search_index(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("heritage_sites", "0001_initial"),
+        ("heritage_sites", "0002_site_text_source"),
     ]
 
     operations = [
