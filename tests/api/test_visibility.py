@@ -175,6 +175,16 @@ def test_a_draft_site_of_origin_is_hidden_on_published_artefacts(callers, world,
 
 def test_a_draft_site_of_origin_is_shown_to_its_steward(owner, world):
     assert owner.get("/api/v1/artefacts/linked-bowl/").json()["site"]["slug"] == "secret-site"
+    rows = owner.get("/api/v1/artefacts/?site=secret-site").json()["results"]
+    assert {row["slug"]: row["site"]["slug"] for row in rows} == {
+        "linked-bowl": "secret-site",
+        "secret-bowl": "secret-site",
+    }
+
+
+def test_a_draft_site_of_origin_is_hidden_in_lists_for_other_curators(outsider, world):
+    rows = outsider.get("/api/v1/artefacts/?site=secret-site").json()["results"]
+    assert [(row["slug"], row["site"]) for row in rows] == [("linked-bowl", None)]
 
 
 def test_outsiders_see_only_ready_scans_of_published_records(anon, world):
