@@ -4,6 +4,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include("heritage_sites.api.urls")),
     path("", include("heritage_sites.pages.urls")),
 ]
 
