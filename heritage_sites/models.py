@@ -196,6 +196,11 @@ class HeritageSite(TimeStamped):
         null=True, blank=True, validators=YEAR_VALIDATORS, help_text=_("Negative for BCE.")
     )
     corridors = models.ManyToManyField(Corridor, related_name="sites", blank=True)
+    # The institutions whose curators may edit the site and see it while it is a draft
+    # (a transnational serial property can have several). Staff edit every site.
+    stewards = models.ManyToManyField(
+        Institution, related_name="stewarded_sites", blank=True, verbose_name=_("stewards")
+    )
     state = models.CharField(
         max_length=16, choices=PublicationState.choices, default=PublicationState.DRAFT
     )

@@ -30,10 +30,27 @@ class HeritageSiteQuerySet(models.QuerySet):
         return self.filter(parent__isnull=True)
 
     def visible_to(self, user) -> HeritageSiteQuerySet:
-        """Published sites, plus every site for staff. Sites have no owning institution yet."""
-        if user.is_authenticated and (user.is_staff or user.is_superuser):
+        """Published sites, plus the drafts stewarded by the user's institutions (all for staff)."""
+        institution_ids = _curated_institution_ids(user)
+        if institution_ids is None:
             return self
-        return self.published()
+        if not institution_ids:
+            return self.published()
+        # A subquery, not a join: a site with two stewards must not come back twice.
+        return self.filter(
+            models.Q(state=PUBLISHED) | models.Q(pk__in=self._stewarded(institution_ids))
+        )
+
+    def editable_by(self, user) -> HeritageSiteQuerySet:
+        """Sites the user may change: those their institutions steward (every site for staff)."""
+        institution_ids = _curated_institution_ids(user)
+        if institution_ids is None:
+            return self
+        return self.filter(pk__in=self._stewarded(institution_ids))
+
+    def _stewarded(self, institution_ids: list[int]) -> models.QuerySet:
+        through = self.model.stewards.through
+        return through.objects.filter(institution_id__in=institution_ids).values("heritagesite_id")
 
 
 class ArtefactQuerySet(models.QuerySet):
@@ -69,6 +86,18 @@ class ScanQuerySet(models.QuerySet):
         if institution_ids is None:
             return self
         return self.filter(
-            models.Q(pk__in=self.published().values("pk"))
-            | models.Q(artefact__institution__in=institution_ids)
+            models.Q(pk__in=self.published().values("pk")) | self._owned(institution_ids)
         )
+
+    def editable_by(self, user) -> ScanQuerySet:
+        """Scans of the artefacts and sites the user's institutions hold or steward."""
+        institution_ids = _curated_institution_ids(user)
+        if institution_ids is None:
+            return self
+        return self.filter(self._owned(institution_ids))
+
+    def _owned(self, institution_ids: list[int]) -> models.Q:
+        stewarded = self.model.site.field.related_model.stewards.through.objects.filter(
+            institution_id__in=institution_ids
+        ).values("heritagesite_id")
+        return models.Q(artefact__institution__in=institution_ids) | models.Q(site__in=stewarded)

@@ -21,10 +21,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files import File
-from django.db import models, transaction
+from django.db import DatabaseError, models, transaction
 from django.utils import timezone
 
 from heritage_sites.models import Derivative, Scan
+from heritage_sites.processing.pipeline import PipelineOptions, run_pipeline_sandboxed
 
 logger = logging.getLogger(__name__)
 
@@ -102,11 +103,33 @@ def scan_process(*, scan_id: int) -> str | None:
     Returns the final state, or None when the scan was not claimable (already taken, done, or
     deleted). Raises TransientError when the attempt should be retried later.
     """
-    from heritage_sites.processing.pipeline import PipelineOptions, run_pipeline_sandboxed
-
     claim = scan_claim(scan_id=scan_id)
     if claim is None:
         return None
+    try:
+        return _process_claimed(claim)
+    except TransientError:
+        raise
+    except DatabaseError as exc:
+        # The lease runs out and the reaper hands the scan to a later attempt.
+        raise TransientError(f"The database failed during processing: {exc}") from exc
+    except Exception:
+        # A bug of ours, not a problem with the file: fail now rather than leave the scan
+        # in processing until its lease runs out, and keep the traceback in the worker log.
+        logger.exception("Unexpected error while processing scan %s", scan_id)
+        scan_fail(
+            claim=claim,
+            reason=(
+                "The server hit an unexpected error while processing this scan; the details "
+                "are in the worker log. Ask an administrator, then process the scan again."
+            ),
+            report={},
+        )
+        raise
+
+
+def _process_claimed(claim: Claim) -> str | None:
+    scan_id = claim.scan_id
     scan = Scan.objects.select_related("artefact").get(pk=scan_id)
     workdir = Path(tempfile.mkdtemp(prefix=f"scan-{scan.public_id}-"))
     try:

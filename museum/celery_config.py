@@ -16,6 +16,8 @@ if broker_url.startswith("filesystem://"):
         "data_folder_in": str(_folder / "in"),
         "data_folder_out": str(_folder / "in"),
         "processed_folder": str(_folder / "processed"),
+        # Exchange tables; kombu's default is a "control" folder in the working directory.
+        "control_folder": str(_folder / "control"),
         "store_processed": False,
     }
 else:

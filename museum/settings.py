@@ -254,13 +254,27 @@ if CELERY_BROKER_URL.startswith(("amqp", "pyamqp")) and (
 # --- API ------------------------------------------------------------------------------------
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", [])
 CORS_URLS_REGEX = r"^/api/.*$"
+# The read API is public: with no origin list, any browser app may read it. No cookies are
+# sent cross-origin (CORS_ALLOW_CREDENTIALS stays False): browser apps write with a token.
+CORS_ALLOW_ALL_ORIGINS = env.bool("CORS_ALLOW_ALL_ORIGINS", not CORS_ALLOWED_ORIGINS)
+CORS_ALLOW_HEADERS = [
+    *("accept", "authorization", "content-type", "user-agent", "x-csrftoken"),
+    *("x-requested-with", "accept-language", "if-none-match", "if-modified-since"),
+]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Content-Language", "Location", "Retry-After"]
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "heritage_sites.api.authentication.APIKeyAuthentication",
     ],
+    "EXCEPTION_HANDLER": "heritage_sites.api.errors.problem_exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["heritage_sites.api.authentication.MuseumRateThrottle"],
+    # How many proxies in front of Django append to X-Forwarded-For. 0: the client address is
+    # REMOTE_ADDR, and a forged X-Forwarded-For cannot dodge the anonymous rate limit.
+    "NUM_PROXIES": env.int("API_NUM_PROXIES", 0, minimum=0),
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", "120/min"),
@@ -277,6 +291,20 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "PublicationStateEnum": "heritage_sites.models.PublicationState",
+        "ScanStateEnum": "heritage_sites.models.Scan.State",
+        "ScanKindEnum": "heritage_sites.models.Scan.Kind",
+        "InstitutionKindEnum": "heritage_sites.models.Institution.Kind",
+        "DerivativeKindEnum": "heritage_sites.models.Derivative.Kind",
+    },
+    "TAGS": [
+        {"name": "sites", "description": "World Heritage properties and component sites."},
+        {"name": "artefacts", "description": "Relics held by institutions."},
+        {"name": "scans", "description": "3D scans, their processing state and files."},
+    ],
 }
 
 # --- Security in production -----------------------------------------------------------------

@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/v1/", include("heritage_sites.api_direct_upload")),
     # Signed, expiring links to originals on local storage (the stand-in for presigned URLs).
     path("originals/<str:token>/", download_original, name="original-download"),
+    path("api/", include("heritage_sites.api.urls")),
     path("", include("heritage_sites.pages.urls")),
 ]
 

@@ -23,6 +23,8 @@ NESTED_SUFFIXES = (
 )  # fmt: skip
 ALLOWED_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
 CHUNK = 1024 * 1024
+# A central directory entry is 46 bytes plus its name and extras: 1 KB each is generous.
+MAX_DIRECTORY_BYTES_PER_ENTRY = 1024
 
 
 @dataclass(frozen=True)
@@ -39,8 +41,8 @@ def is_resource_fork(name: str) -> bool:
     return lowered.startswith("__macosx/") or lowered.rsplit("/", 1)[-1].startswith("._")
 
 
-def declared_entry_count(path: Path) -> int | None:
-    """Read the entry count from the end-of-central-directory record, without parsing entries.
+def end_record(path: Path) -> tuple[int, int] | None:
+    """(entry count, central directory bytes) from the end record, without parsing entries.
 
     Returns None when the record cannot be found (the archive is damaged).
     """
@@ -52,9 +54,9 @@ def declared_entry_count(path: Path) -> int | None:
         at = tail.rfind(b"PK\x05\x06")
         if at < 0 or at + 22 > len(tail):
             return None
-        (count,) = struct.unpack_from("<H", tail, at + 10)
-        if count != 0xFFFF:
-            return count
+        count, directory = struct.unpack_from("<HI", tail, at + 10)
+        if count != 0xFFFF and directory != 0xFFFFFFFF:
+            return count, directory
         # Zip64: the locator sits just before the classic record and points at the real one.
         locator = at - 20
         if locator < 0 or tail[locator : locator + 4] != b"PK\x06\x07":
@@ -66,8 +68,20 @@ def declared_entry_count(path: Path) -> int | None:
         record = handle.read(56)
         if record[:4] != b"PK\x06\x06" or len(record) < 56:
             return None
-        (count64,) = struct.unpack_from("<Q", record, 32)
-        return count64
+        return struct.unpack_from("<QQ", record, 32)
+
+
+def declared_entry_count(path: Path) -> int | None:
+    """The entry count the end record declares, or None when the archive is damaged.
+
+    A central directory far larger than that many entries need counts as that many entries:
+    zipfile walks the directory by its size, not by the declared count.
+    """
+    record = end_record(path)
+    if record is None:
+        return None
+    count, directory = record
+    return max(count, directory // MAX_DIRECTORY_BYTES_PER_ENTRY)
 
 
 def _safe_parts(name: str) -> tuple[str, ...] | None:

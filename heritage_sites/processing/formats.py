@@ -81,7 +81,7 @@ def detect_format(path: Path, filename: str = "", *, allow_loose: bool = False) 
         return OFF
     if first_word.lower() == "solid":
         return STL
-    if stripped.startswith("{") and '"asset"' in text:
+    if stripped.startswith("{") and ('"asset"' in text or filename.lower().endswith(".gltf")):
         if allow_loose:
             return GLTF
         raise _refuse(

@@ -56,7 +56,8 @@ def run_pipeline(
     try:
         with timer("detect"):
             if fmt is None:
-                fmt = formats.detect_format(source, options.original_name, allow_loose=True)
+                name = options.original_name or source.name
+                fmt = formats.detect_format(source, name, allow_loose=True)
             report["format"] = fmt
             upload = _prepare(source, fmt, unpacked, report)
             upload = _upgrade_gltf1(upload, unpacked, report)
@@ -294,10 +295,11 @@ def run_pipeline_sandboxed(
     try:
         from heritage_sites.processing import sandbox
 
-        child = _context().Process(
-            target=sandbox.child_main, args=(str(control / "job.json"),), name="scan-sandbox"
-        )
-        child.start()
+        with _plain_multiprocessing_parent():
+            child = _context().Process(
+                target=sandbox.child_main, args=(str(control / "job.json"),), name="scan-sandbox"
+            )
+            child.start()
         outcome = _supervise(child, options.time_limit_s, heartbeat, heartbeat_every)
         seconds = round(time.monotonic() - started, 3)
         result_file = control / "result.json"
@@ -307,6 +309,26 @@ def run_pipeline_sandboxed(
         return _sandbox_failure(outcome, child.exitcode, options, seconds)
     finally:
         shutil.rmtree(control, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _plain_multiprocessing_parent():
+    # Celery's prefork pool runs tasks in daemonic billiard processes. multiprocessing refuses
+    # to start children from a daemon (they would be orphaned when it is killed), and cannot
+    # send billiard's authentication key to the fork server. The sandbox child watches its
+    # parent and ends itself when the parent dies, so while the child is created and started
+    # we lift the daemon flag and present the key as multiprocessing's own type.
+    process = multiprocessing.current_process()
+    saved = dict(process._config)
+    process._config["daemon"] = False
+    process._config["authkey"] = multiprocessing.process.AuthenticationString(
+        bytes(saved.get("authkey") or os.urandom(32))
+    )
+    try:
+        yield
+    finally:
+        process._config.clear()
+        process._config.update(saved)
 
 
 _CONTEXT = None
@@ -380,9 +402,12 @@ def _sandbox_failure(
         error_code = "resource_limit"
     else:
         how = f"signal {signal.Signals(-code).name}" if code and code < 0 else f"exit {code}"
+        gib = options.memory_limit_bytes / 1024**3
+        # Native libraries often crash instead of raising when an allocation is refused.
         reason = (
-            f"Processing crashed on this file ({how}). The file may be damaged or unusually "
-            "built; try exporting it again. An administrator can find details in the worker log."
+            f"Processing crashed on this file ({how}): the model is damaged, or needed more than "
+            f"the {gib:.3g} GiB of memory allowed. Try exporting it again, lighter if it is "
+            "large. An administrator can find details in the worker log."
         )
         error_code = "crash"
     report = {

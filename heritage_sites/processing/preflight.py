@@ -6,7 +6,6 @@ out of the upload, is refused here in milliseconds, before trimesh allocates any
 
 from __future__ import annotations
 
-import re
 import struct
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -390,11 +389,22 @@ def check_obj(upload: Upload, result: Preflight) -> None:
 
 
 def _mtllib_values(text: str | bytes) -> list[str]:
-    if isinstance(text, bytes):
-        pattern = re.compile(rb"^[ \t]*mtllib[ \t]+(.+?)[ \t\r]*$", re.M)
-        return [m.group(1).decode("utf-8", "replace") for m in pattern.finditer(text)]
-    pattern = re.compile(r"^[ \t]*mtllib[ \t]+(.+?)[ \t\r]*$", re.M)
-    return [m.group(1) for m in pattern.finditer(text)]
+    """The values of every mtllib statement (found with find(), not a regex over the file)."""
+    key, newline = ("mtllib", "\n") if isinstance(text, str) else (b"mtllib", b"\n")
+    values = []
+    at = text.find(key)
+    while at >= 0:
+        line_start = text.rfind(newline, 0, at) + 1
+        line_end = text.find(newline, at)
+        line_end = len(text) if line_end < 0 else line_end
+        if not text[line_start:at].strip():
+            value = text[at + len(key) : line_end]
+            if value[:1] in (" ", "\t", b" ", b"\t") and value.strip():
+                values.append(
+                    value.decode("utf-8", "replace") if isinstance(value, bytes) else value
+                )
+        at = text.find(key, line_end)
+    return [value.strip() for value in values]
 
 
 def _count_lines(text: str | bytes, word: str) -> int:

@@ -164,3 +164,17 @@ def test_it_skips_macos_resource_forks(tmp_path):
     upload = make_zip(tmp_path / "mac.zip", {"model.obj": CUBE_OBJ, "__MACOSX/._model.obj": "junk"})
     files = extract_archive(upload, tmp_path / "out")
     assert [p.name for p in files] == ["model.obj"]
+
+
+def test_a_flood_whose_end_record_understates_the_count_is_still_refused(tmp_path):
+    entries = {f"e{i:06d}": "" for i in range(6000)}
+    upload = make_zip(tmp_path / "flood.zip", {"model.obj": CUBE_OBJ, **entries})
+    data = bytearray(upload.read_bytes())
+    end = data.rfind(b"PK\x05\x06")
+    struct.pack_into("<HH", data, end + 8, 2, 2)  # claim two entries
+    # Pad the directory size the way a million-entry archive would declare it.
+    struct.pack_into("<I", data, end + 12, 60_000_000)
+    upload.write_bytes(bytes(data))
+    with pytest.raises(Rejected) as caught:
+        check_archive(upload, ArchiveLimits())
+    assert caught.value.code == "too_many_members"

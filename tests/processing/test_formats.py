@@ -87,3 +87,22 @@ def test_a_ply_with_crlf_header_lines_is_read(tmp_path):
     result = run(path, tmp_path)
     assert result.state == "ready", result.reason
     assert result.report["faces"] == 4
+
+
+def test_trimesh_can_only_read_files_inside_the_upload(tmp_path):
+    from heritage_sites.processing.errors import Rejected
+    from heritage_sites.processing.load import UploadResolver
+    from heritage_sites.processing.preflight import Upload
+
+    write(tmp_path / "secret.txt", "canary")
+    folder = tmp_path / "upload"
+    write(folder / "textures" / "skin.png", b"png bytes")
+    model = write(folder / "model.obj", CUBE_OBJ)
+    resolver = UploadResolver(Upload(fmt="obj", main=model, root=folder))
+    assert resolver.get("textures/skin.png") == b"png bytes"
+    assert resolver.get("textures/skin%2Epng") == b"png bytes"
+    for name in ["../secret.txt", "/etc/passwd", "file:///etc/passwd"]:
+        with pytest.raises(Rejected):
+            resolver.get(name)
+    with pytest.raises(FileNotFoundError):
+        resolver.get("missing.png")

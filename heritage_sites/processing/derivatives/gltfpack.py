@@ -141,9 +141,3 @@ class Compressor:
             proc.kill()
         self._jobs.put(None)
         self._thread.join(timeout=30)
-
-
-if __name__ == "__main__":
-    # `python -m heritage_sites.processing.derivatives.gltfpack`: install now (for images and
-    # CI caches) and print the command that runs it.
-    print(" ".join(gltfpack_command()))

@@ -1,0 +1,145 @@
+"""Artefacts: read for everyone (drafts for their institution), write for its curators."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Prefetch
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.response import Response
+
+from heritage_sites.api import artefact_rows
+from heritage_sites.api.base import MuseumViewSetMixin
+from heritage_sites.api.filters import ArtefactFilter
+from heritage_sites.api.serializers.artefacts import (
+    ArtefactDetailSerializer,
+    ArtefactListSerializer,
+    ArtefactWriteSerializer,
+)
+from heritage_sites.models import Artefact, HeritageSite, Material, Scan
+
+WRITE_ACTIONS = ("update", "partial_update")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List artefacts",
+        description="Published artefacts (and, for curators, their institutions' drafts), "
+        "filtered, searched and paginated by cursor.",
+    ),
+    retrieve=extend_schema(
+        summary="An artefact, by public id or slug",
+        description="With its scans and their derivative files. Drafts answer 404 to "
+        "everyone but the curators of the holding institution.",
+    ),
+    create=extend_schema(
+        summary="Create an artefact of your institution",
+        request=ArtefactWriteSerializer,
+        responses={201: ArtefactDetailSerializer},
+    ),
+    update=extend_schema(
+        summary="Replace an artefact of your institution",
+        request=ArtefactWriteSerializer,
+        responses={200: ArtefactDetailSerializer},
+    ),
+    partial_update=extend_schema(
+        summary="Change fields of an artefact of your institution",
+        request=ArtefactWriteSerializer,
+        responses={200: ArtefactDetailSerializer},
+    ),
+)
+class ArtefactViewSet(
+    MuseumViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    filterset_class = ArtefactFilter
+    ordering_fields = {
+        "title": "title_en",
+        "accession_number": "accession_number",
+        "created": "created_at",
+        "updated": "updated_at",
+    }
+    default_ordering = "title"
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return ArtefactListSerializer
+        if self.action in ("create", *WRITE_ACTIONS):
+            return ArtefactWriteSerializer
+        return ArtefactDetailSerializer
+
+    def get_queryset(self):
+        user = self.request.user
+        if self.action in WRITE_ACTIONS:
+            artefacts = Artefact.objects.editable_by(user)
+        else:
+            artefacts = Artefact.objects.visible_to(user)
+        if self.action == "list":
+            # Read as plain rows in list(): the materials, sites of origin and has_3d of a
+            # page come in one query each (artefact_rows.dress), never one per row.
+            return artefacts
+        ready = Scan.objects.filter(artefact=OuterRef("pk"), state=Scan.State.READY)
+        artefacts = (
+            artefacts.annotate(has_3d=Exists(ready))
+            # select_related: each row shows its institution's slug and name (N+1 otherwise).
+            .select_related("institution")
+            # The site of origin through visible_to(user), so a draft site is None for
+            # outsiders; and the material slugs. Each would be one query per row otherwise.
+            .prefetch_related(
+                Prefetch(
+                    "site", queryset=HeritageSite.objects.visible_to(user), to_attr="visible_site"
+                ),
+                # A plain list per row: cheaper than a related manager per row.
+                Prefetch(
+                    "materials", queryset=Material.objects.order_by("slug"), to_attr="material_list"
+                ),
+            )
+        )
+        if self.action == "retrieve":
+            # The scans the caller may see, each with its subject and derivative files.
+            scans = (
+                Scan.objects.visible_to(user)
+                .select_related("artefact", "site")
+                .prefetch_related("derivatives")
+            )
+            artefacts = artefacts.prefetch_related(
+                Prefetch("scans", queryset=scans, to_attr="visible_scans")
+            )
+        return artefacts
+
+    def list(self, request, *args, **kwargs):
+        """Published artefacts (and the caller's drafts), as plain rows: see artefact_rows."""
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset.values(*artefact_rows.list_columns(self.language)))
+        rows = artefact_rows.dress(page, request.user, self.language)
+        serializer = ArtefactListSerializer(rows, many=True, context=self.get_serializer_context())
+        return self.get_paginated_response(serializer.data)
+
+    def _detail(self, artefact, status_code):
+        self.action = "retrieve"
+        fresh = self.get_queryset().get(pk=artefact.pk)
+        data = ArtefactDetailSerializer(fresh, context=self.get_serializer_context()).data
+        return Response(data, status=status_code)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic():
+            serializer.save(created_by=request.user)
+        response = self._detail(serializer.instance, status.HTTP_201_CREATED)
+        response["Location"] = response.data["url"]
+        return response
+
+    def update(self, request, *args, **kwargs):
+        artefact = self.get_object()
+        serializer = self.get_serializer(
+            artefact, data=request.data, partial=kwargs.pop("partial", False)
+        )
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic():
+            serializer.save()
+        return self._detail(artefact, status.HTTP_200_OK)

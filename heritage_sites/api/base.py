@@ -1,0 +1,114 @@
+"""What every API v1 view shares: language, conditional GET, auth, throttling, errors."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import uuid
+
+from django.conf import settings
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import translation
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import http_date, quote_etag
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.response import Response
+
+from heritage_sites.api import languages
+from heritage_sites.api.authentication import APIKeyAuthentication, MuseumRateThrottle
+from heritage_sites.api.errors import PROBLEM_CONTENT_TYPE
+from heritage_sites.api.filters import FilterBackend, OrderingBackend
+from heritage_sites.api.pagination import MuseumCursorPagination
+from heritage_sites.api.permissions import ReadOrCuratorWrite
+from heritage_sites.api.schema import MuseumAutoSchema
+
+
+class MuseumAPIMixin:
+    """Mixed into every API v1 view."""
+
+    # Token first: its WWW-Authenticate header makes a missing login a 401, not a 403.
+    authentication_classes = [TokenAuthentication, APIKeyAuthentication, SessionAuthentication]
+    permission_classes = [ReadOrCuratorWrite]
+    throttle_classes = [MuseumRateThrottle]
+    schema = MuseumAutoSchema()
+    language = settings.LANGUAGE_CODE
+    last_modified = None
+
+    def initial(self, request, *args, **kwargs):
+        # Before authentication: a bad ?lang= is a 400 for everybody.
+        self.language = languages.negotiate(request)
+        translation.activate(self.language)
+        super().initial(request, *args, **kwargs)
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "language": self.language}
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        response["Content-Language"] = languages.bcp47(self.language)
+        patch_vary_headers(response, ["Accept-Language", "Authorization", "Cookie"])
+        renderer = getattr(request, "accepted_renderer", None)
+        if response.status_code >= 400 and getattr(renderer, "format", "json") == "json":
+            response.content_type = PROBLEM_CONTENT_TYPE
+        if request.method in ("GET", "HEAD") and response.status_code == 200:
+            return self._conditional(request, response)
+        return response
+
+    def _conditional(self, request, response):
+        """ETag from the rendered body, Last-Modified from the rows; 304 when they match."""
+        if isinstance(response, Response):
+            response.render()
+        digest = hashlib.blake2b(response.content, digest_size=16).hexdigest()
+        response["ETag"] = quote_etag(digest)
+        timestamp = None
+        if self.last_modified is not None:
+            timestamp = int(self.last_modified.timestamp())
+            response["Last-Modified"] = http_date(timestamp)
+        private = request.user.is_authenticated or request.auth is not None
+        response["Cache-Control"] = "private, no-cache" if private else "public, max-age=60"
+        conditional = get_conditional_response(
+            request, etag=response["ETag"], last_modified=timestamp, response=response
+        )
+        if conditional is not response:
+            conditional["Content-Language"] = response["Content-Language"]
+        return conditional
+
+
+class MuseumViewSetMixin(MuseumAPIMixin):
+    """ViewSets: cursor pagination, filters, lookups by public id or slug."""
+
+    pagination_class = MuseumCursorPagination
+    filter_backends = [FilterBackend, OrderingBackend]
+    lookup_url_kwarg = "ref"
+    lookup_value_regex = r"[^/]+"
+    # Fields a URL may name a record by, besides its UUID public id.
+    slug_lookup: str | None = "slug"
+    uuid_lookup: str | None = "public_id"
+    ordering_fields: dict[str, str] = {}
+    default_ordering = ""
+
+    def get_object(self):
+        queryset = self.get_queryset()
+        ref = self.kwargs[self.lookup_url_kwarg]
+        lookup = {self.slug_lookup: ref} if self.slug_lookup else None
+        if self.uuid_lookup:
+            with contextlib.suppress(ValueError):
+                lookup = {self.uuid_lookup: uuid.UUID(ref)}
+        if lookup is None:
+            raise Http404
+        obj = get_object_or_404(queryset, **lookup)
+        self.check_object_permissions(self.request, obj)
+        self.last_modified = getattr(obj, "updated_at", None)
+        return obj
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page:
+            stamps = [
+                row.get("updated_at") if isinstance(row, dict) else getattr(row, "updated_at", None)
+                for row in page
+            ]
+            stamps = [stamp for stamp in stamps if stamp is not None]
+            self.last_modified = max(stamps, default=None)
+        return page

@@ -1,0 +1,167 @@
+"""Heritage sites: read for everyone (drafts for their stewards), write for stewards."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import JsonResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+
+from heritage_sites.api import languages
+from heritage_sites.api.base import MuseumViewSetMixin
+from heritage_sites.api.filters import SiteFilter
+from heritage_sites.api.serializers.sites import (
+    SiteDetailSerializer,
+    SiteListSerializer,
+    SiteWriteSerializer,
+)
+from heritage_sites.models import HeritageSite
+
+WRITE_ACTIONS = ("update", "partial_update")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List heritage sites",
+        description="Published sites (and, for curators, the drafts their institutions "
+        "steward), filtered, searched and paginated by cursor. With `near`, nearest first "
+        "and each with `distance_km`.",
+    ),
+    retrieve=extend_schema(
+        summary="A heritage site, by public id or slug",
+        description="With its component sites when it is a serial property. Drafts answer "
+        "404 to everyone but their stewards.",
+    ),
+    create=extend_schema(
+        summary="Create a site (curators)",
+        request=SiteWriteSerializer,
+        responses={201: SiteDetailSerializer},
+    ),
+    update=extend_schema(
+        summary="Replace a site your institution stewards",
+        request=SiteWriteSerializer,
+        responses={200: SiteDetailSerializer},
+    ),
+    partial_update=extend_schema(
+        summary="Change fields of a site your institution stewards",
+        request=SiteWriteSerializer,
+        responses={200: SiteDetailSerializer},
+    ),
+)
+class SiteViewSet(
+    MuseumViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    filterset_class = SiteFilter
+    ordering_fields = {"name": "name_en", "created": "created_at", "updated": "updated_at"}
+    default_ordering = "name"
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return SiteListSerializer
+        if self.action in ("create", *WRITE_ACTIONS):
+            return SiteWriteSerializer
+        return SiteDetailSerializer
+
+    def get_queryset(self):
+        user = self.request.user
+        if self.action in WRITE_ACTIONS:
+            sites = HeritageSite.objects.editable_by(user)
+        else:
+            sites = HeritageSite.objects.visible_to(user)
+        # select_related("parent"): each row shows its parent's public id (one query per
+        # component otherwise). prefetch countries/corridors: one query per row otherwise.
+        sites = sites.select_related("parent").prefetch_related("countries", "corridors")
+        if self.action == "retrieve":
+            # The detail lists components the caller may see, and the stewards' slugs.
+            components = HeritageSite.objects.visible_to(user).order_by("name_en", "id")
+            sites = sites.prefetch_related(
+                Prefetch("components", queryset=components, to_attr="visible_components"),
+                "stewards",
+            )
+        return sites
+
+    def perform_create(self, serializer):
+        with transaction.atomic():
+            serializer.save(created_by=self.request.user)
+
+    def _detail(self, site, status_code):
+        fresh = self.get_queryset().get(pk=site.pk)
+        data = SiteDetailSerializer(fresh, context=self.get_serializer_context()).data
+        return Response(data, status=status_code)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        self.perform_create(serializer)
+        self.action = "retrieve"
+        response = self._detail(serializer.instance, status.HTTP_201_CREATED)
+        response["Location"] = response.data["url"]
+        return response
+
+    def update(self, request, *args, **kwargs):
+        site = self.get_object()
+        serializer = self.get_serializer(
+            site, data=request.data, partial=kwargs.pop("partial", False)
+        )
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic():
+            serializer.save()
+        self.action = "retrieve"
+        return self._detail(site, status.HTTP_200_OK)
+
+    @extend_schema(
+        summary="Sites as a GeoJSON FeatureCollection",
+        description="Every site matching the filters (the same as the list's), as RFC 7946 "
+        "GeoJSON: coordinates are [longitude, latitude]. Not paginated.",
+        responses={
+            (200, "application/geo+json"): OpenApiResponse(OpenApiTypes.OBJECT),
+        },
+    )
+    def geojson(self, request):
+        sites = self.filter_queryset(self.get_queryset())
+        features = []
+        latest = None
+        for site in sites:
+            latest = site.updated_at if latest is None else max(latest, site.updated_at)
+            name = languages.localized(site, "name", self.language)
+            properties = {
+                "id": str(site.public_id),
+                "slug": site.slug,
+                "name": name["value"],
+                "name_lang": name["lang"],
+                "name_dir": name["dir"],
+                "category": site.category,
+                "in_danger": site.in_danger,
+                "unesco_id": site.unesco_id,
+                "countries": [country.iso2 for country in site.countries.all()],
+                "url": reverse(
+                    "api-v1:site-detail", kwargs={"ref": site.public_id}, request=request
+                ),
+            }
+            if getattr(site, "distance_km", None) is not None:
+                properties["distance_km"] = round(site.distance_km, 3)
+            features.append(
+                {
+                    "type": "Feature",
+                    "id": str(site.public_id),
+                    "geometry": {
+                        "type": "Point",
+                        "coordinates": [float(site.longitude), float(site.latitude)],
+                    },
+                    "properties": properties,
+                }
+            )
+        self.last_modified = latest
+        body = {"type": "FeatureCollection", "features": features}
+        return JsonResponse(
+            body, content_type="application/geo+json", json_dumps_params={"ensure_ascii": False}
+        )

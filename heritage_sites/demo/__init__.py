@@ -1,0 +1,1 @@
+"""The demo museum: fixtures, procedural meshes and the loader (``load_demo``)."""
