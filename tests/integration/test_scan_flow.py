@@ -72,6 +72,16 @@ def test_an_uploaded_scan_is_processed_and_served_from_the_bucket(stack, on_fail
         assert public.status_code == 200, key
         assert public.headers["Cache-Control"] == "public, max-age=31536000, immutable"
         assert len(public.content) == derivative.byte_size
+    # The API lists the same files with their public URLs, which work for anyone.
+    listed = requests.get(f"{stack.web_url}/api/v1/scans/{scan.public_id}/", timeout=30)
+    assert listed.status_code == 200, listed.text
+    urls = [item["url"] for item in listed.json()["derivatives"]]
+    assert len(urls) == len(derivatives)
+    for url in urls:
+        assert url.startswith(f"{stack.endpoint}/{stack.bucket}/public/derivatives/")
+        assert "X-Amz-Signature" not in url
+        public = requests.get(url, timeout=30)
+        assert public.status_code == 200 and "immutable" in public.headers["Cache-Control"]
     web = next(d for d in derivatives if d.kind == "web")
     assert (
         requests.get(f"{stack.endpoint}/{stack.bucket}/public/{web.file.name}", timeout=30).content[
