@@ -16,11 +16,14 @@ from django.core.exceptions import PermissionDenied
 from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from heritage_sites import direct_upload
+from heritage_sites.api.authentication import APIKeyAuthentication, MuseumRateThrottle
+from heritage_sites.api.schema import MuseumAutoSchema, ProblemSerializer
 from heritage_sites.models import Artefact, HeritageSite, Scan
 from heritage_sites.originals import scan_original_url
 from heritage_sites.services import ScanRejected
@@ -101,14 +104,26 @@ class OriginalLinkSerializer(serializers.Serializer):
     sha256 = serializers.CharField()
 
 
+class _View(APIView):
+    """Signed-in curators only; errors, throttling and schema as in the rest of API v1."""
+
+    # Token first: its WWW-Authenticate header makes a missing login a 401, not a 403.
+    authentication_classes = [TokenAuthentication, APIKeyAuthentication, SessionAuthentication]
+    permission_classes = [IsAuthenticated]
+    throttle_classes = [MuseumRateThrottle]
+    schema = MuseumAutoSchema()
+
+
 def _scan_body(scan: Scan) -> dict:
     return {"scan": str(scan.public_id), "state": scan.state, "sha256": scan.sha256}
 
 
-class DirectUploadStartView(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(request=StartSerializer, responses={201: StartedSerializer}, tags=["scans"])
+class DirectUploadStartView(_View):
+    @extend_schema(
+        request=StartSerializer,
+        responses={201: StartedSerializer, 409: ProblemSerializer, 503: ProblemSerializer},
+        tags=["scans"],
+    )
     def post(self, request):
         data = StartSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -141,12 +156,15 @@ class DirectUploadStartView(APIView):
         return Response(body, status=status.HTTP_201_CREATED)
 
 
-class DirectUploadCompleteView(APIView):
-    permission_classes = [IsAuthenticated]
-
+class DirectUploadCompleteView(_View):
     @extend_schema(
         request=TokenSerializer,
-        responses={200: IngestedSerializer, 201: IngestedSerializer},
+        responses={
+            200: IngestedSerializer,
+            201: IngestedSerializer,
+            409: ProblemSerializer,
+            503: ProblemSerializer,
+        },
         tags=["scans"],
     )
     def post(self, request):
@@ -158,16 +176,20 @@ class DirectUploadCompleteView(APIView):
             )
         except ScanRejected as exc:
             raise _refused(exc) from exc
+        except direct_upload.DirectUploadUnavailable as exc:
+            raise UploadUnavailable(detail=str(exc)) from exc
         except (BotoCoreError, ClientError) as exc:
             raise _unreachable(exc) from exc
         code = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
         return Response(_scan_body(result.scan), status=code)
 
 
-class DirectUploadAbortView(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(request=TokenSerializer, responses={204: None}, tags=["scans"])
+class DirectUploadAbortView(_View):
+    @extend_schema(
+        request=TokenSerializer,
+        responses={204: None, 409: ProblemSerializer, 503: ProblemSerializer},
+        tags=["scans"],
+    )
     def post(self, request):
         data = TokenSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -177,15 +199,15 @@ class DirectUploadAbortView(APIView):
             )
         except ScanRejected as exc:
             raise _refused(exc) from exc
+        except direct_upload.DirectUploadUnavailable as exc:
+            raise UploadUnavailable(detail=str(exc)) from exc
         except (BotoCoreError, ClientError) as exc:
             raise _unreachable(exc) from exc
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class ScanOriginalView(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(responses={200: OriginalLinkSerializer}, tags=["scans"])
+class ScanOriginalView(_View):
+    @extend_schema(responses={200: OriginalLinkSerializer, 403: ProblemSerializer}, tags=["scans"])
     def get(self, request, public_id):
         # select_related: the permission check reads the artefact's institution.
         scans = Scan.objects.visible_to(request.user).select_related("artefact__institution")

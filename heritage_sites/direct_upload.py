@@ -89,10 +89,7 @@ def scan_direct_upload_start(
     title: str = "",
 ) -> DirectUpload:
     """Open a presigned multipart upload for a new scan and return the part URLs."""
-    if not object_store.is_enabled():
-        raise DirectUploadUnavailable(
-            "Direct uploads need S3 storage (STORAGE_BACKEND=s3); upload the file in the form."
-        )
+    _check_enabled()
     if (artefact is None) == (site is None):
         raise ScanRejected("A scan belongs to an artefact or to a site, not both.")
     _check_may_upload(user=user, artefact=artefact, site=site)
@@ -160,7 +157,15 @@ def scan_direct_upload_start(
     )
 
 
+def _check_enabled() -> None:
+    if not object_store.is_enabled():
+        raise DirectUploadUnavailable(
+            "Direct uploads need S3 storage (STORAGE_BACKEND=s3); upload the file in the form."
+        )
+
+
 def _read_token(token: str, user) -> dict:
+    _check_enabled()
     try:
         payload = signing.loads(token, salt=_SALT, max_age=settings.S3_UPLOAD_EXPIRY_SECONDS)
     except signing.SignatureExpired as exc:

@@ -200,3 +200,9 @@ def test_storage_down_at_completion_is_a_retryable_503_and_the_retry_succeeds(
     assert not Scan.objects.exists()
     settings.STORAGES = working
     assert api(curator).post(COMPLETE, token, format="json").status_code == 201
+
+
+def test_completing_or_aborting_in_the_embedded_default_is_a_clear_409(curator):
+    for path in (COMPLETE, ABORT):
+        response = api(curator).post(path, {"upload_token": "anything"}, format="json")
+        assert response.status_code == 409 and "STORAGE_BACKEND=s3" in response.data["detail"]
