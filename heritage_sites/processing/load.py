@@ -20,6 +20,7 @@ from trimesh.resolvers import Resolver
 
 from heritage_sites.processing import formats
 from heritage_sites.processing.errors import Rejected
+from heritage_sites.processing.obj_fast import read_obj
 from heritage_sites.processing.preflight import Preflight, Upload
 from heritage_sites.processing.references import resolve_reference
 from heritage_sites.processing.text import decode_text
@@ -41,6 +42,11 @@ def load_mesh(upload: Upload, preflight: Preflight) -> Loaded:
     try:
         if upload.fmt == formats.STL:
             return _load_stl(upload, preflight)
+        if upload.fmt in (formats.OBJ, formats.OBJ_ZIP) and "encoding" not in preflight.info:
+            # The common OBJ is read by numpy; anything unusual returns None for trimesh.
+            fast = read_obj(upload.main.read_bytes(), UploadResolver(upload))
+            if fast is not None:
+                return _flatten(fast, upload.label)
         if upload.fmt in (formats.OBJ, formats.OBJ_ZIP) and "encoding" in preflight.info:
             text, _ = decode_text(upload.main.read_bytes())
             loaded = trimesh.load(
