@@ -174,6 +174,16 @@ def _flatten(loaded, label: str) -> Loaded:
         _check_indices(mesh, label)
     has_normals = any(_has_normals(mesh) for mesh in meshes)
     _plain_colours(meshes)
+    nodes = loaded.graph.nodes_geometry
+    if len(meshes) == 1 and len(nodes) == 1:
+        # One mesh placed once (nearly every scan): move it into place. Scene.to_mesh()
+        # would copy it and decode its texture at full size (+280 MB at 1M faces).
+        transform, name = loaded.graph[nodes[0]]
+        if loaded.geometry.get(name) is meshes[0]:
+            mesh = meshes[0]
+            if not np.allclose(transform, np.eye(4)):
+                mesh.apply_transform(transform)
+            return Loaded(mesh=mesh, has_normals=has_normals)
     warnings: list[dict] = []
     try:
         flat = loaded.to_mesh()
