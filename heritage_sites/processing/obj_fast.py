@@ -38,6 +38,11 @@ def read_obj(data: bytes, resolver) -> trimesh.Trimesh | None:
     except _Unusual as exc:
         logger.debug("fast OBJ reader declined: %s", exc)
         return None
+    except MemoryError:
+        raise
+    except Exception:  # a shape this reader did not foresee: trimesh's parser decides
+        logger.info("fast OBJ reader failed; reading with trimesh", exc_info=True)
+        return None
 
 
 def _read(data: bytes, resolver) -> trimesh.Trimesh:
@@ -106,9 +111,10 @@ def _classify(data: bytes):
     if len(raw) and raw[-1] == _LF:  # no empty last line after a final newline
         starts, ends = starts[:-1], ends[:-1]
     length = ends - starts
-    padded = np.r_[raw, np.zeros(3, dtype=np.uint8)]
-    b0, b1, b2 = padded[starts], padded[starts + 1], padded[starts + 2]
-    del padded
+    last = max(len(raw) - 1, 0)
+    b0 = raw[np.minimum(starts, last)] if len(raw) else np.zeros(0, dtype=np.uint8)
+    b1 = raw[np.minimum(starts + 1, last)] if len(raw) else b0
+    b2 = raw[np.minimum(starts + 2, last)] if len(raw) else b0
     b1 = np.where(length > 1, b1, _LF)
     b2 = np.where(length > 2, b2, _LF)
     gap1 = (b1 == _SPACE) | (b1 == _TAB)
