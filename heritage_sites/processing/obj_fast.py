@@ -229,8 +229,13 @@ def _fan(sizes: np.ndarray) -> np.ndarray:
 
 def _indices(raw: np.ndarray, before: int, total: int) -> np.ndarray:
     """OBJ's 1-based (or negative, counted back from this point) indices made 0-based."""
-    out = np.where(raw < 0, raw + before, raw - 1)
-    if (raw == 0).any() or (out.size and (out.min() < 0 or out.max() >= total)):
+    if raw.size and raw.min() > 0:  # the usual case: one subtraction, no np.where
+        out = raw - 1
+    else:
+        if (raw == 0).any():
+            raise _Unusual("index zero")
+        out = np.where(raw < 0, raw + before, raw - 1)
+    if out.size and (out.min() < 0 or out.max() >= total):
         raise _Unusual("index out of range")  # trimesh reports it in its own words
     return out
 
