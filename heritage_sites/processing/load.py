@@ -20,6 +20,7 @@ from trimesh.resolvers import Resolver
 
 from heritage_sites.processing import formats
 from heritage_sites.processing.errors import Rejected
+from heritage_sites.processing.obj_fast import read_obj
 from heritage_sites.processing.preflight import Preflight, Upload
 from heritage_sites.processing.references import resolve_reference
 from heritage_sites.processing.text import decode_text
@@ -41,6 +42,11 @@ def load_mesh(upload: Upload, preflight: Preflight) -> Loaded:
     try:
         if upload.fmt == formats.STL:
             return _load_stl(upload, preflight)
+        if upload.fmt in (formats.OBJ, formats.OBJ_ZIP) and "encoding" not in preflight.info:
+            # The common OBJ is read by numpy; anything unusual returns None for trimesh.
+            fast = read_obj(upload.main.read_bytes(), UploadResolver(upload))
+            if fast is not None:
+                return _flatten(fast, upload.label)
         if upload.fmt in (formats.OBJ, formats.OBJ_ZIP) and "encoding" in preflight.info:
             text, _ = decode_text(upload.main.read_bytes())
             loaded = trimesh.load(
@@ -168,6 +174,16 @@ def _flatten(loaded, label: str) -> Loaded:
         _check_indices(mesh, label)
     has_normals = any(_has_normals(mesh) for mesh in meshes)
     _plain_colours(meshes)
+    nodes = loaded.graph.nodes_geometry
+    if len(meshes) == 1 and len(nodes) == 1:
+        # One mesh placed once (nearly every scan): move it into place. Scene.to_mesh()
+        # would copy it and decode its texture at full size (+280 MB at 1M faces).
+        transform, name = loaded.graph[nodes[0]]
+        if loaded.geometry.get(name) is meshes[0]:
+            mesh = meshes[0]
+            if not np.allclose(transform, np.eye(4)):
+                mesh.apply_transform(transform)
+            return Loaded(mesh=mesh, has_normals=has_normals)
     warnings: list[dict] = []
     try:
         flat = loaded.to_mesh()

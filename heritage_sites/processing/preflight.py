@@ -412,6 +412,8 @@ def _count_lines(text: str | bytes, word: str) -> int:
     if isinstance(text, bytes):
         key = word.encode()
         lead = text.startswith((key + b" ", key + b"\t"))
+        if not lead and text.find(b"\n" + key) < 0:
+            return 0  # one scan instead of two for a word the file never starts a line with
         return int(lead) + text.count(b"\n" + key + b" ") + text.count(b"\n" + key + b"\t")
     lead = text.startswith((word + " ", word + "\t"))
     return int(lead) + text.count(f"\n{word} ") + text.count(f"\n{word}\t")

@@ -103,52 +103,60 @@ def _appearance(mesh: trimesh.Trimesh, has_normals: bool, textures: list[dict]) 
     }
 
 
+CHUNK_FACES = 1 << 18  # faces measured at a time: a few MB of float64 scratch, not gigabytes
+
+
 def _topology(vertices: np.ndarray, faces: np.ndarray, warnings: list[dict]) -> dict:
     # Weld at trimesh's merge tolerance (1e-8): exporters round coordinates differently on
     # the two sides of an edge, which exact equality would count as holes.
     _, welded = weld(np.round(vertices, 8))
     n = int(welded.max()) + 1
-    tri = welded[faces]
-    a, b, c = tri[:, 0], tri[:, 1], tri[:, 2]
-    corners_repeat = (a == b) | (b == c) | (a == c)
-    # Written out per component: np.cross and a (F, 3, 3) gather cost three times as much.
-    origin = vertices.mean(axis=0)
-    v0 = vertices[faces[:, 0]] - origin
-    e1 = vertices[faces[:, 1]] - origin - v0
-    e2 = vertices[faces[:, 2]] - origin - v0
-    cross = np.empty_like(v0)
-    cross[:, 0] = e1[:, 1] * e2[:, 2] - e1[:, 2] * e2[:, 1]
-    cross[:, 1] = e1[:, 2] * e2[:, 0] - e1[:, 0] * e2[:, 2]
-    cross[:, 2] = e1[:, 0] * e2[:, 1] - e1[:, 1] * e2[:, 0]
-    del e1, e2
-    doubled_area = np.sqrt(np.einsum("ij,ij->i", cross, cross))
-    # v0 . (e1 x e2) is six times the signed volume of the tetrahedron (origin, face).
-    signed_volume = float(np.einsum("ij,ij->i", v0, cross).sum() / 6.0)
+    # 32-bit vertex numbers halve the memory of every index array below.
+    index_type = np.int32 if n < 2**31 else np.int64
+    tri = welded.astype(index_type)[faces]
+    del welded
+    corners_repeat = (tri[:, 0] == tri[:, 1]) | (tri[:, 1] == tri[:, 2]) | (tri[:, 0] == tri[:, 2])
+    doubled_area, signed_volume = _areas_and_volume(vertices, faces)
     scale = float(np.ptp(vertices, axis=0).max()) or 1.0
     degenerate = corners_repeat | (doubled_area <= (scale * 1e-12) ** 2)
 
-    duplicate = _duplicate_faces(np.sort(tri, axis=1), n)
+    duplicate = _duplicate_faces(np.sort(tri, axis=1).astype(np.int64), n)
 
     # Edges of faces that have an area; a zero-area sliver has no sides worth counting.
     # One sort of the undirected edge keys answers every edge question (np.unique and
     # np.isin each cost more than the whole sort at a million faces).
     kept = np.flatnonzero(~corners_repeat)
-    good = tri[kept]
+    good = tri[kept] if len(kept) < len(tri) else tri
+    del tri
     heads = good.reshape(-1)
-    tails = good[:, [1, 2, 0]].reshape(-1)
-    undirected = np.minimum(heads, tails) * n + np.maximum(heads, tails)
+    tails = np.roll(good, -1, axis=1).reshape(-1)
+    del good
+    undirected = np.minimum(heads, tails).astype(np.int64)
+    undirected *= n
+    undirected += np.maximum(heads, tails)
+    del tails
     order = np.argsort(undirected)
     keys = undirected[order]
-    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
-    counts = np.diff(np.r_[starts, len(keys)])
+    del undirected
+    change = np.empty(len(keys), dtype=bool)
+    change[:1] = True
+    np.not_equal(keys[1:], keys[:-1], out=change[1:])
+    del keys
+    starts = np.flatnonzero(change)
+    del change
+    counts = np.diff(starts, append=len(order))
     boundary = int((counts == 1).sum())
     non_manifold = int((counts > 2).sum())
     # A manifold edge sits at two neighbouring places of the sorted order; consistent
     # winding walks it once in each direction, so its two half-edges start at different ends.
     first = starts[counts == 2]
+    del starts, counts
     left, right = order[first], order[first + 1]
+    del order, first
     inconsistent = int((heads[left] == heads[right]).sum())
+    del heads
     bodies = _count_bodies(kept[left // 3], kept[right // 3], len(faces), kept)
+    del left, right
 
     watertight = boundary == 0 and non_manifold == 0
     if boundary:
@@ -197,6 +205,27 @@ def _topology(vertices: np.ndarray, faces: np.ndarray, warnings: list[dict]) -> 
         "_doubled_area": doubled_area,
         "_signed_volume": signed_volume,
     }
+
+
+def _areas_and_volume(vertices: np.ndarray, faces: np.ndarray) -> tuple[np.ndarray, float]:
+    """Twice each face's area, and the signed volume enclosed, a chunk of faces at a time."""
+    origin = vertices.mean(axis=0)
+    doubled_area = np.empty(len(faces), dtype=np.float64)
+    six_volumes = 0.0
+    for begin in range(0, len(faces), CHUNK_FACES):
+        part = faces[begin : begin + CHUNK_FACES]
+        # Written out per component: np.cross and a (F, 3, 3) gather cost three times as much.
+        v0 = vertices[part[:, 0]] - origin
+        e1 = vertices[part[:, 1]] - origin - v0
+        e2 = vertices[part[:, 2]] - origin - v0
+        cross = np.empty_like(v0)
+        cross[:, 0] = e1[:, 1] * e2[:, 2] - e1[:, 2] * e2[:, 1]
+        cross[:, 1] = e1[:, 2] * e2[:, 0] - e1[:, 0] * e2[:, 2]
+        cross[:, 2] = e1[:, 0] * e2[:, 1] - e1[:, 1] * e2[:, 0]
+        doubled_area[begin : begin + len(part)] = np.sqrt(np.einsum("ij,ij->i", cross, cross))
+        # v0 . (e1 x e2) is six times the signed volume of the tetrahedron (origin, face).
+        six_volumes += float(np.einsum("ij,ij->i", v0, cross).sum())
+    return doubled_area, six_volumes / 6.0
 
 
 def _duplicate_faces(ordered: np.ndarray, n: int) -> int:

@@ -84,27 +84,43 @@ def _camera(stage: Stage, azimuth_deg: float, elevation_deg: float):
     return eye, forward, right, up
 
 
+BAND_PIXELS = 1 << 17  # rays cast at a time: bounds the scratch memory of a 1024 px poster
+
+
 def render(stage: Stage, size: int, *, azimuth_deg: float = 35.0, elevation_deg: float = 22.0):
     """Return an RGBA picture of ``size`` x ``size`` pixels and the share of pixels covered."""
     eye, forward, right, up = _camera(stage, azimuth_deg, elevation_deg)
     basis = np.stack([right, up, forward]).astype(np.float32)
     # Cast rays only inside the screen rectangle of the bounding box: the rest is background.
     rows, cols = _screen_box(stage, size, eye, basis)
+    picture = np.zeros((size, size, 4), dtype=np.uint8)
+    light = (-forward * 0.55 + up * 0.65 - right * 0.5).astype(np.float32)
+    light /= np.linalg.norm(light)
+    # Bands of rows, so that the per-ray arrays stay a few megabytes whatever the size.
+    band = max(1, BAND_PIXELS // max(cols.stop - cols.start, 1))
+    hits = 0
+    for top in range(rows.start, rows.stop, band):
+        strip = slice(top, min(top + band, rows.stop))
+        hits += _render_band(stage, size, picture, strip, cols, eye, basis, light)
+    return Image.fromarray(picture, "RGBA"), hits / (size * size)
+
+
+def _render_band(stage: Stage, size, picture, rows: slice, cols: slice, eye, basis, light) -> int:
+    """Shade the pixels ``picture[rows, cols]`` in place; return how many show the scan."""
     local = _pixel_rays(size).reshape(size, size, 3)[rows, cols].reshape(-1, 3)
     dirs = _times(local, basis)
     origins = np.broadcast_to(eye.astype(np.float32), dirs.shape)
     hit = stage.scene.run(np.ascontiguousarray(origins), dirs, output=1)
     prim = hit["primID"]
     mask = prim >= 0
+    count = int(mask.sum())
+    if not count:
+        return 0
     rgba = np.zeros((len(dirs), 4), dtype=np.uint8)
-    picture = np.zeros((size, size, 4), dtype=np.uint8)
-    coverage = float(mask.sum()) / (size * size)
-    if not mask.any():
-        return Image.fromarray(picture, "RGBA"), coverage
-
     tri = stage.faces[prim[mask]]
     u = hit["u"][mask][:, None]
     v = hit["v"][mask][:, None]
+    del hit, prim
     table = stage.attributes
     values = table[tri[:, 0]] * (1.0 - u - v) + table[tri[:, 1]] * u + table[tri[:, 2]] * v
     ray = dirs[mask]
@@ -114,15 +130,13 @@ def render(stage: Stage, size: int, *, azimuth_deg: float = 35.0, elevation_deg:
     normal[toward > 0] *= -1  # seen from behind: light the side we look at
 
     base = _surface_colour(stage, values[:, 3:], len(tri))
-    light = (-forward * 0.55 + up * 0.65 - right * 0.5).astype(np.float32)
-    light /= np.linalg.norm(light)
     lambert = np.clip(_times(normal, light[:, None])[:, 0], 0.0, 1.0)
     head = np.abs(toward)
     shade = AMBIENT + KEY * 0.75 * lambert + KEY * 0.25 * head
     rgba[mask, :3] = np.clip(base[:, :3] * (shade[:, None] * 255.0), 0, 255).astype(np.uint8)
     rgba[mask, 3] = np.clip(base[:, 3] * 255.0, 0, 255).astype(np.uint8)
     picture[rows, cols] = rgba.reshape(rows.stop - rows.start, cols.stop - cols.start, 4)
-    return Image.fromarray(picture, "RGBA"), coverage
+    return count
 
 
 def _times(rows: np.ndarray, matrix: np.ndarray) -> np.ndarray:
