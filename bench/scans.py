@@ -13,6 +13,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from tests.processing.scan_meshes import revolved_surface, write_binary_ply
+
 TEXTURE_PX = 4096
 
 
@@ -26,23 +28,7 @@ def vase(faces: int, seed: int = 7):
     r = 80 + 40 * np.sin(y / 300 * np.pi * 1.5) + 6 * np.cos(y / 5)
     rr = r[:, None] * (1 + 0.003 * rng.standard_normal((n_rings, n_theta + 1)))
     rr[:, -1] = rr[:, 0]  # the seam column sits exactly on the first one
-    x = rr * np.cos(t)[None, :]
-    z = rr * np.sin(t)[None, :]
-    vertices = np.stack([x, np.broadcast_to(y[:, None], x.shape), z], -1).reshape(-1, 3)
-    uv = np.stack(
-        np.broadcast_arrays((t / (2 * np.pi))[None, :], (y / 300.0)[:, None]), -1
-    ).reshape(-1, 2)
-    cols = n_theta + 1
-    i = np.arange(n_rings - 1)[:, None] * cols
-    j = np.arange(n_theta)[None, :]
-    a, b = (i + j).ravel(), (i + j + 1).ravel()
-    c, d = a + cols, b + cols
-    tri = np.concatenate([np.stack([a, c, b], 1), np.stack([b, c, d], 1)])
-    pole = len(vertices)
-    vertices = np.vstack([vertices, [[0.0, 0.0, 0.0]]])
-    uv = np.vstack([uv, [[0.5, 0.0]]])
-    ring = np.arange(n_theta)
-    tri = np.vstack([tri, np.stack([np.full(n_theta, pole), ring + 1, ring], 1)])
+    vertices, tri, uv = revolved_surface(t, y, rr)
     h = vertices[:, 1] / 300.0
     colours = np.empty((len(vertices), 4), np.uint8)
     colours[:, 0] = np.clip(170 + 60 * np.sin(h * 19), 0, 255)
@@ -65,26 +51,6 @@ def texture_jpeg() -> bytes:
     out = io.BytesIO()
     Image.fromarray(np.clip(base, 0, 255).astype(np.uint8)).save(out, "JPEG", quality=90)
     return out.getvalue()
-
-
-def write_ply(path: Path, vertices, faces, colours) -> None:
-    vdt = np.dtype([("p", "<f4", 3), ("c", "u1", 4)])
-    vrec = np.empty(len(vertices), vdt)
-    vrec["p"], vrec["c"] = vertices, colours
-    fdt = np.dtype([("n", "u1"), ("i", "<i4", 3)])
-    frec = np.empty(len(faces), fdt)
-    frec["n"], frec["i"] = 3, faces
-    header = (
-        "ply\nformat binary_little_endian 1.0\n"
-        f"element vertex {len(vertices)}\n"
-        "property float x\nproperty float y\nproperty float z\n"
-        "property uchar red\nproperty uchar green\nproperty uchar blue\nproperty uchar alpha\n"
-        f"element face {len(faces)}\nproperty list uchar int vertex_indices\nend_header\n"
-    )
-    with path.open("wb") as handle:
-        handle.write(header.encode())
-        handle.write(vrec.tobytes())
-        handle.write(frec.tobytes())
 
 
 def _lines(prefix: str, values: np.ndarray, fmt: str) -> bytes:
@@ -141,7 +107,7 @@ def generate(folder: Path, faces: int) -> dict[str, Path]:
         return paths
     vertices, tri, uv, colours = vase(faces)
     texture = texture_jpeg()
-    write_ply(paths["ply"], vertices, tri, colours)
+    write_binary_ply(paths["ply"], vertices, tri, colours)
     write_obj_zip(paths["obj_zip"], vertices, tri, uv, texture)
     write_glb(paths["glb"], vertices, tri, uv, colours, texture)
     write_glb(paths["ply_as_glb"], vertices, tri, uv, colours, None)

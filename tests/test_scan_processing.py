@@ -18,6 +18,19 @@ def queued_scan(**kwargs) -> Scan:
     return ScanFactory(state=Scan.State.QUEUED, queued_at=timezone.now(), **kwargs)
 
 
+def abandoned_scan(*, attempts: int, seconds_ago: int = 1) -> Scan:
+    """A scan whose worker's lease ran out ``seconds_ago`` while processing it."""
+    return ScanFactory(
+        state=Scan.State.PROCESSING,
+        attempts=attempts,
+        lease_expires_at=timezone.now() - timedelta(seconds=seconds_ago),
+    )
+
+
+def expire_lease(scan: Scan) -> None:
+    Scan.objects.filter(pk=scan.pk).update(lease_expires_at=timezone.now() - timedelta(seconds=1))
+
+
 def poster_file(tmp_path: Path, name: str = "poster-512.webp") -> DerivativeFile:
     path = tmp_path / name
     path.write_bytes(b"RIFF----WEBPVP8 " + name.encode())
@@ -45,18 +58,14 @@ def test_only_queued_or_abandoned_scans_can_be_claimed(state):
 def test_a_scan_whose_lease_ran_out_can_be_claimed_again():
     scan = queued_scan()
     first = scan_processing.scan_claim(scan_id=scan.pk)
-    Scan.objects.filter(pk=scan.pk).update(lease_expires_at=timezone.now() - timedelta(seconds=1))
+    expire_lease(scan)
     second = scan_processing.scan_claim(scan_id=scan.pk)
     assert second.attempt == first.attempt + 1
 
 
 def test_the_last_allowed_attempt_ends_failed_with_a_reason(settings):
     settings.SCAN_MAX_ATTEMPTS = 2
-    scan = ScanFactory(
-        state=Scan.State.PROCESSING,
-        attempts=2,
-        lease_expires_at=timezone.now() - timedelta(seconds=1),
-    )
+    scan = abandoned_scan(attempts=2)
     assert scan_processing.scan_claim(scan_id=scan.pk) is None
     scan.refresh_from_db()
     assert scan.state == Scan.State.FAILED
@@ -66,7 +75,7 @@ def test_the_last_allowed_attempt_ends_failed_with_a_reason(settings):
 def test_a_worker_that_lost_its_lease_cannot_publish(tmp_path):
     scan = queued_scan()
     stale = scan_processing.scan_claim(scan_id=scan.pk)
-    Scan.objects.filter(pk=scan.pk).update(lease_expires_at=timezone.now() - timedelta(seconds=1))
+    expire_lease(scan)
     fresh = scan_processing.scan_claim(scan_id=scan.pk)
     assert not scan_processing.scan_renew_lease(claim=stale)
     assert (
@@ -113,11 +122,7 @@ def test_a_failed_attempt_keeps_the_reason_and_the_report():
 
 
 def test_the_reaper_requeues_an_abandoned_scan(django_capture_on_commit_callbacks):
-    scan = ScanFactory(
-        state=Scan.State.PROCESSING,
-        attempts=1,
-        lease_expires_at=timezone.now() - timedelta(seconds=5),
-    )
+    scan = abandoned_scan(attempts=1, seconds_ago=5)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         counts = scan_processing.scan_reap()
     assert counts["requeued"] == 1 and len(callbacks) == 1
@@ -127,11 +132,7 @@ def test_the_reaper_requeues_an_abandoned_scan(django_capture_on_commit_callback
 
 def test_the_reaper_fails_a_scan_that_used_up_its_attempts(settings):
     settings.SCAN_MAX_ATTEMPTS = 3
-    scan = ScanFactory(
-        state=Scan.State.PROCESSING,
-        attempts=3,
-        lease_expires_at=timezone.now() - timedelta(seconds=5),
-    )
+    scan = abandoned_scan(attempts=3, seconds_ago=5)
     assert scan_processing.scan_reap()["failed"] == 1
     scan.refresh_from_db()
     assert scan.state == Scan.State.FAILED and "3 times" in scan.failure_reason

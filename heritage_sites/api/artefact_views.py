@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
-from rest_framework.response import Response
 
 from heritage_sites.api import artefact_rows
-from heritage_sites.api.base import MuseumViewSetMixin
+from heritage_sites.api.base import CuratedRecordViewSet
 from heritage_sites.api.filters import ArtefactFilter
 from heritage_sites.api.serializers.artefacts import (
     ArtefactDetailSerializer,
@@ -17,8 +14,6 @@ from heritage_sites.api.serializers.artefacts import (
     ArtefactWriteSerializer,
 )
 from heritage_sites.models import Artefact, HeritageSite, Material, Scan
-
-WRITE_ACTIONS = ("update", "partial_update")
 
 
 @extend_schema_view(
@@ -48,14 +43,7 @@ WRITE_ACTIONS = ("update", "partial_update")
         responses={200: ArtefactDetailSerializer},
     ),
 )
-class ArtefactViewSet(
-    MuseumViewSetMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+class ArtefactViewSet(CuratedRecordViewSet):
     filterset_class = ArtefactFilter
     ordering_fields = {
         "title": "title_en",
@@ -64,17 +52,13 @@ class ArtefactViewSet(
         "updated": "updated_at",
     }
     default_ordering = "title"
-
-    def get_serializer_class(self):
-        if self.action == "list":
-            return ArtefactListSerializer
-        if self.action in ("create", *WRITE_ACTIONS):
-            return ArtefactWriteSerializer
-        return ArtefactDetailSerializer
+    list_serializer_class = ArtefactListSerializer
+    detail_serializer_class = ArtefactDetailSerializer
+    write_serializer_class = ArtefactWriteSerializer
 
     def get_queryset(self):
         user = self.request.user
-        if self.action in WRITE_ACTIONS:
+        if self.action in self.write_actions:
             artefacts = Artefact.objects.editable_by(user)
         else:
             artefacts = Artefact.objects.visible_to(user)
@@ -118,28 +102,3 @@ class ArtefactViewSet(
         rows = artefact_rows.dress(page, request.user, self.language)
         serializer = ArtefactListSerializer(rows, many=True, context=self.get_serializer_context())
         return self.get_paginated_response(serializer.data)
-
-    def _detail(self, artefact, status_code):
-        self.action = "retrieve"
-        fresh = self.get_queryset().get(pk=artefact.pk)
-        data = ArtefactDetailSerializer(fresh, context=self.get_serializer_context()).data
-        return Response(data, status=status_code)
-
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        with transaction.atomic():
-            serializer.save(created_by=request.user)
-        response = self._detail(serializer.instance, status.HTTP_201_CREATED)
-        response["Location"] = response.data["url"]
-        return response
-
-    def update(self, request, *args, **kwargs):
-        artefact = self.get_object()
-        serializer = self.get_serializer(
-            artefact, data=request.data, partial=kwargs.pop("partial", False)
-        )
-        serializer.is_valid(raise_exception=True)
-        with transaction.atomic():
-            serializer.save()
-        return self._detail(artefact, status.HTTP_200_OK)

@@ -7,11 +7,13 @@ import hashlib
 import uuid
 
 from django.conf import settings
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, quote_etag
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.response import Response
 
@@ -112,3 +114,52 @@ class MuseumViewSetMixin(MuseumAPIMixin):
             stamps = [stamp for stamp in stamps if stamp is not None]
             self.last_modified = max(stamps, default=None)
         return page
+
+
+class CuratedRecordViewSet(
+    MuseumViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Records curators create and change: a serializer per action, and every write answered
+    with the record as the detail view shows it (read back through ``get_queryset``)."""
+
+    write_actions = ("update", "partial_update")
+    list_serializer_class: type[serializers.Serializer]
+    detail_serializer_class: type[serializers.Serializer]
+    write_serializer_class: type[serializers.Serializer]
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return self.list_serializer_class
+        if self.action in ("create", *self.write_actions):
+            return self.write_serializer_class
+        return self.detail_serializer_class
+
+    def _detail(self, record, status_code):
+        self.action = "retrieve"
+        fresh = self.get_queryset().get(pk=record.pk)
+        data = self.detail_serializer_class(fresh, context=self.get_serializer_context()).data
+        return Response(data, status=status_code)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic():
+            serializer.save(created_by=request.user)
+        response = self._detail(serializer.instance, status.HTTP_201_CREATED)
+        response["Location"] = response.data["url"]
+        return response
+
+    def update(self, request, *args, **kwargs):
+        record = self.get_object()
+        serializer = self.get_serializer(
+            record, data=request.data, partial=kwargs.pop("partial", False)
+        )
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic():
+            serializer.save()
+        return self._detail(record, status.HTTP_200_OK)

@@ -103,11 +103,46 @@ class _Base(df.FilterSet):
     def filter_q(self, queryset, name, value):
         return search.search(queryset, value)
 
+    def filter_noop(self, queryset, name, value):
+        return queryset  # applied together in filter_queryset
+
 
 def _period_validation(form_data: dict, start: str, end: str) -> None:
     low, high = form_data.get(start), form_data.get(end)
     if low is not None and high is not None and low > high:
         raise ValidationError({end: [f"{end} ({high}) is before {start} ({low}): swap them."]})
+
+
+def _overlapping(queryset, low, high, *, start: str, end: str):
+    """Rows whose span [start, end] overlaps [low, high]; an open end is the other end.
+    Rows with neither end are left out once either bound is given."""
+    if low is None and high is None:
+        return queryset
+    queryset = queryset.exclude(**{f"{start}__isnull": True, f"{end}__isnull": True})
+    if low is not None:
+        queryset = queryset.filter(
+            Q(**{f"{end}__gte": low}) | Q(**{f"{end}__isnull": True, f"{start}__gte": low})
+        )
+    if high is not None:
+        queryset = queryset.filter(
+            Q(**{f"{start}__lte": high}) | Q(**{f"{start}__isnull": True, f"{end}__lte": high})
+        )
+    return queryset
+
+
+def _through(queryset, value, relation, lookup: str = "pk__in"):
+    """Filter on a many-to-many code list; an absent parameter filters nothing."""
+    if _empty(value):
+        return queryset
+    return queryset.filter(**{lookup: _through_ids(relation, value)})
+
+
+def _with_ready_scan(queryset, value, subject: str):
+    """``true``: rows with a scan ready to view; ``false``: rows without; absent: all."""
+    if value is None:
+        return queryset
+    ready = Exists(Scan.objects.filter(**{subject: OuterRef("pk")}, state=Scan.State.READY))
+    return queryset.filter(ready if value else ~ready)
 
 
 class SiteFilter(_Base):
@@ -184,23 +219,14 @@ class SiteFilter(_Base):
         model = HeritageSite
         fields = []
 
-    def filter_noop(self, queryset, name, value):
-        return queryset  # applied together in filter_queryset
-
     def filter_country(self, queryset, name, value):
-        if _empty(value):
-            return queryset
-        return queryset.filter(pk__in=_through_ids(HeritageSite.countries, value))
+        return _through(queryset, value, HeritageSite.countries)
 
     def filter_corridor(self, queryset, name, value):
-        if _empty(value):
-            return queryset
-        return queryset.filter(pk__in=_through_ids(HeritageSite.corridors, value))
+        return _through(queryset, value, HeritageSite.corridors)
 
     def filter_institution(self, queryset, name, value):
-        if _empty(value):
-            return queryset
-        return queryset.filter(pk__in=_through_ids(HeritageSite.stewards, value))
+        return _through(queryset, value, HeritageSite.stewards)
 
     def filter_unesco_status(self, queryset, name, value):
         inscribed = Q(unesco_id__isnull=False) | Q(parent__unesco_id__isnull=False)
@@ -211,10 +237,7 @@ class SiteFilter(_Base):
         return queryset.exclude(inscribed)
 
     def filter_has_3d(self, queryset, name, value):
-        if value is None:
-            return queryset
-        ready = Exists(Scan.objects.filter(site=OuterRef("pk"), state=Scan.State.READY))
-        return queryset.filter(ready if value else ~ready)
+        return _with_ready_scan(queryset, value, "site")
 
     def filter_level(self, queryset, name, value):
         return queryset.filter(parent__isnull=(value == "property"))
@@ -226,17 +249,13 @@ class SiteFilter(_Base):
         data = self.form.cleaned_data
         _period_validation(data, "period_from", "period_to")
         queryset = super().filter_queryset(queryset)
-        low, high = data.get("period_from"), data.get("period_to")
-        if low is not None or high is not None:
-            queryset = queryset.exclude(period_start__isnull=True, period_end__isnull=True)
-            if low is not None:
-                queryset = queryset.filter(
-                    Q(period_end__gte=low) | Q(period_end__isnull=True, period_start__gte=low)
-                )
-            if high is not None:
-                queryset = queryset.filter(
-                    Q(period_start__lte=high) | Q(period_start__isnull=True, period_end__lte=high)
-                )
+        queryset = _overlapping(
+            queryset,
+            data.get("period_from"),
+            data.get("period_to"),
+            start="period_start",
+            end="period_end",
+        )
         point = data.get("near")
         if point is not None:
             radius = data.get("radius_km")
@@ -298,51 +317,32 @@ class ArtefactFilter(_Base):
         model = Artefact
         fields = []
 
-    def filter_noop(self, queryset, name, value):
-        return queryset
-
     def filter_site(self, queryset, name, value):
         return queryset.filter(ref_condition("site__", value))
 
     def filter_country(self, queryset, name, value):
-        if _empty(value):
-            return queryset
-        sites = _through_ids(HeritageSite.countries, value)
-        return queryset.filter(site__in=sites)
+        return _through(queryset, value, HeritageSite.countries, "site__in")
 
     def filter_corridor(self, queryset, name, value):
-        if _empty(value):
-            return queryset
-        return queryset.filter(site__in=_through_ids(HeritageSite.corridors, value))
+        return _through(queryset, value, HeritageSite.corridors, "site__in")
 
     def filter_material(self, queryset, name, value):
-        if _empty(value):
-            return queryset
-        return queryset.filter(pk__in=_through_ids(Artefact.materials, value))
+        return _through(queryset, value, Artefact.materials)
 
     def filter_has_3d(self, queryset, name, value):
-        if value is None:
-            return queryset
-        ready = Exists(Scan.objects.filter(artefact=OuterRef("pk"), state=Scan.State.READY))
-        return queryset.filter(ready if value else ~ready)
+        return _with_ready_scan(queryset, value, "artefact")
 
     def filter_queryset(self, queryset):
         data = self.form.cleaned_data
         _period_validation(data, "date_from", "date_to")
         queryset = super().filter_queryset(queryset)
-        low, high = data.get("date_from"), data.get("date_to")
-        if low is not None or high is not None:
-            queryset = queryset.exclude(date_earliest__isnull=True, date_latest__isnull=True)
-            if low is not None:
-                queryset = queryset.filter(
-                    Q(date_latest__gte=low) | Q(date_latest__isnull=True, date_earliest__gte=low)
-                )
-            if high is not None:
-                queryset = queryset.filter(
-                    Q(date_earliest__lte=high)
-                    | Q(date_earliest__isnull=True, date_latest__lte=high)
-                )
-        return queryset
+        return _overlapping(
+            queryset,
+            data.get("date_from"),
+            data.get("date_to"),
+            start="date_earliest",
+            end="date_latest",
+        )
 
 
 class ScanFilter(df.FilterSet):

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.db.models import Prefetch
 from django.http import JsonResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
-from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from heritage_sites.api import languages
-from heritage_sites.api.base import MuseumViewSetMixin
+from heritage_sites.api.base import CuratedRecordViewSet
 from heritage_sites.api.filters import SiteFilter
 from heritage_sites.api.serializers.sites import (
     SiteDetailSerializer,
@@ -20,8 +17,6 @@ from heritage_sites.api.serializers.sites import (
     SiteWriteSerializer,
 )
 from heritage_sites.models import HeritageSite
-
-WRITE_ACTIONS = ("update", "partial_update")
 
 
 @extend_schema_view(
@@ -52,28 +47,17 @@ WRITE_ACTIONS = ("update", "partial_update")
         responses={200: SiteDetailSerializer},
     ),
 )
-class SiteViewSet(
-    MuseumViewSetMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+class SiteViewSet(CuratedRecordViewSet):
     filterset_class = SiteFilter
     ordering_fields = {"name": "name_en", "created": "created_at", "updated": "updated_at"}
     default_ordering = "name"
-
-    def get_serializer_class(self):
-        if self.action == "list":
-            return SiteListSerializer
-        if self.action in ("create", *WRITE_ACTIONS):
-            return SiteWriteSerializer
-        return SiteDetailSerializer
+    list_serializer_class = SiteListSerializer
+    detail_serializer_class = SiteDetailSerializer
+    write_serializer_class = SiteWriteSerializer
 
     def get_queryset(self):
         user = self.request.user
-        if self.action in WRITE_ACTIONS:
+        if self.action in self.write_actions:
             sites = HeritageSite.objects.editable_by(user)
         else:
             sites = HeritageSite.objects.visible_to(user)
@@ -88,35 +72,6 @@ class SiteViewSet(
                 "stewards",
             )
         return sites
-
-    def perform_create(self, serializer):
-        with transaction.atomic():
-            serializer.save(created_by=self.request.user)
-
-    def _detail(self, site, status_code):
-        fresh = self.get_queryset().get(pk=site.pk)
-        data = SiteDetailSerializer(fresh, context=self.get_serializer_context()).data
-        return Response(data, status=status_code)
-
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        self.perform_create(serializer)
-        self.action = "retrieve"
-        response = self._detail(serializer.instance, status.HTTP_201_CREATED)
-        response["Location"] = response.data["url"]
-        return response
-
-    def update(self, request, *args, **kwargs):
-        site = self.get_object()
-        serializer = self.get_serializer(
-            site, data=request.data, partial=kwargs.pop("partial", False)
-        )
-        serializer.is_valid(raise_exception=True)
-        with transaction.atomic():
-            serializer.save()
-        self.action = "retrieve"
-        return self._detail(site, status.HTTP_200_OK)
 
     @extend_schema(
         summary="Sites as a GeoJSON FeatureCollection",

@@ -9,6 +9,7 @@ deterministically, so a second load uploads nothing.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -114,6 +115,23 @@ def _sync(
     return row, UPDATED
 
 
+def _sync_each(
+    model: type[models.Model],
+    items: list[dict],
+    key: str,
+    values: Callable[[dict], dict],
+    kind: str,
+    report: DemoLoadReport,
+) -> dict:
+    """_sync every fixture item found by its ``key`` field; the rows by that key."""
+    rows = {}
+    for item in items:
+        row, outcome = _sync(model, lookup={key: item[key]}, values=values(item))
+        rows[item[key]] = row
+        report.record(kind, outcome)
+    return rows
+
+
 def _sync_set(row: models.Model, attribute: str, wanted: list[models.Model], outcome: str) -> str:
     """Make a many-to-many set exactly ``wanted``; an unchanged row becomes updated if it moved."""
     manager = getattr(row, attribute)
@@ -143,24 +161,22 @@ def _site_values(site: dict) -> dict:
 
 
 def _load_sites(fixtures, report: DemoLoadReport) -> dict:
-    countries = {}
-    for item in fixtures.countries:
-        row, outcome = _sync(
-            Country,
-            lookup={"iso2": item["iso2"]},
-            values={"iso3": item["iso3"], **_translated("name", item["name"])},
-        )
-        countries[row.iso2] = row
-        report.record("countries", outcome)
-    corridors = {}
-    for item in fixtures.corridors:
-        row, outcome = _sync(
-            Corridor,
-            lookup={"slug": item["slug"]},
-            values={"maritime": item["maritime"], **_translated("name", item["name"])},
-        )
-        corridors[row.slug] = row
-        report.record("corridors", outcome)
+    countries = _sync_each(
+        Country,
+        fixtures.countries,
+        "iso2",
+        lambda item: {"iso3": item["iso3"], **_translated("name", item["name"])},
+        "countries",
+        report,
+    )
+    corridors = _sync_each(
+        Corridor,
+        fixtures.corridors,
+        "slug",
+        lambda item: {"maritime": item["maritime"], **_translated("name", item["name"])},
+        "corridors",
+        report,
+    )
 
     sites: dict = {}
     for item in fixtures.properties:
@@ -203,27 +219,27 @@ def _load_sites(fixtures, report: DemoLoadReport) -> dict:
 
 
 def _load_collection(fixtures, known: dict, report: DemoLoadReport, uploaded_by) -> None:
-    institutions = {}
-    for item in fixtures.institutions:
-        row, outcome = _sync(
-            Institution,
-            lookup={"slug": item["slug"]},
-            values={
-                **_translated("name", item["name"]),
-                "kind": item["kind"],
-                "country": known["countries"][item["country"]],
-                "city": item["city"],
-            },
-        )
-        institutions[row.slug] = row
-        report.record("institutions", outcome)
-    materials = {}
-    for item in fixtures.materials:
-        row, outcome = _sync(
-            Material, lookup={"slug": item["slug"]}, values=_translated("name", item["name"])
-        )
-        materials[row.slug] = row
-        report.record("materials", outcome)
+    institutions = _sync_each(
+        Institution,
+        fixtures.institutions,
+        "slug",
+        lambda item: {
+            **_translated("name", item["name"]),
+            "kind": item["kind"],
+            "country": known["countries"][item["country"]],
+            "city": item["city"],
+        },
+        "institutions",
+        report,
+    )
+    materials = _sync_each(
+        Material,
+        fixtures.materials,
+        "slug",
+        lambda item: _translated("name", item["name"]),
+        "materials",
+        report,
+    )
 
     for item in fixtures.artefacts:
         institution = institutions[item["institution"]]

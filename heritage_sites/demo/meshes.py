@@ -49,6 +49,13 @@ def _line(start, end, count: int) -> np.ndarray:
     return np.linspace(start, end, count, endpoint=False)
 
 
+def _textured(vertices, faces, uv, image, material_name: str) -> trimesh.Trimesh:
+    """A mesh with one image texture, kept exactly as built (no merging or reordering)."""
+    material = trimesh.visual.material.SimpleMaterial(image=image, name=material_name)
+    visual = trimesh.visual.TextureVisuals(uv=uv, material=material)
+    return trimesh.Trimesh(vertices, faces, visual=visual, process=False)
+
+
 def _y_up(vertices: np.ndarray) -> np.ndarray:
     # Shapes are built Z-up; this turns them Y-up, the front (-y) ending up facing +z.
     return np.column_stack([vertices[:, 0], vertices[:, 2], -vertices[:, 1]])
@@ -217,15 +224,7 @@ def bowl_obj_zip(*, height_mm: float, width_mm: float, depth_mm: float) -> MeshF
     faces = np.vstack([parts[0][1], parts[1][1] + offset])
     uv = np.vstack([parts[0][2], parts[1][2]])
     vertices = _y_up(fit(vertices, (width_mm, depth_mm, height_mm)))
-    material = trimesh.visual.material.SimpleMaterial(
-        image=pictures.bowl_texture(1024), name="slip_painted"
-    )
-    mesh = trimesh.Trimesh(
-        vertices,
-        faces,
-        visual=trimesh.visual.TextureVisuals(uv=uv, material=material),
-        process=False,
-    )
+    mesh = _textured(vertices, faces, uv, pictures.bowl_texture(1024), "slip_painted")
     obj, files = trimesh.exchange.obj.export_obj(
         mesh, include_normals=False, return_texture=True, mtl_name="bowl.mtl"
     )
@@ -253,15 +252,7 @@ def tile_glb(*, height_mm: float, width_mm: float, depth_mm: float) -> MeshFile:
     # In glTF the tile's face is its +z side, so x, y, z are width, height, depth.
     vertices = fit(vertices, (width_mm, height_mm, depth_mm))
     vertices[:, 1] += height_mm / 2
-    material = trimesh.visual.material.SimpleMaterial(
-        image=pictures.tile_texture(1024), name="lustre"
-    )
-    mesh = trimesh.Trimesh(
-        vertices,
-        faces,
-        visual=trimesh.visual.TextureVisuals(uv=uv, material=material),
-        process=False,
-    )
+    mesh = _textured(vertices, faces, uv, pictures.tile_texture(1024), "lustre")
     data = mesh.export(file_type="glb")
     return MeshFile("star-tile.glb", data, "glb", (height_mm, width_mm, depth_mm))
 

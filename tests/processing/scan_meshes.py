@@ -1,30 +1,31 @@
-"""Small meshes built in the tests: revolved vases and bowls with colours or a texture."""
+"""Small meshes built in the tests (and the benchmark): revolved vases and bowls with colours
+or a texture, and a binary PLY writer."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 import trimesh
 from PIL import Image
 
 
-def revolved(n_theta: int, n_rings: int, *, height: float = 0.3, closed_base: bool = True):
-    """Vertices, faces and (u, v) of a vase-like surface of revolution, Y up, base at y=0.
+def revolved_surface(t: np.ndarray, y: np.ndarray, radii: np.ndarray, *, closed_base: bool = True):
+    """Vertices, faces and (u, v) of a surface of revolution about Y, base at y[0].
 
-    The base is a fan around one pole vertex (the high-valence kind that trips simplifiers).
-    A UV seam is made by repeating the first column of vertices at u=1.
+    ``t`` are the angles of the columns (the last repeats the first at u=1: a UV seam), ``y``
+    the heights of the rings and ``radii`` the radius of each (ring, column). The base is a fan
+    around one pole vertex (the high-valence kind that trips simplifiers).
     """
-    t = np.linspace(0.0, 2 * np.pi, n_theta + 1)
-    y = np.linspace(0.0, height, n_rings)
-    r = height * (0.27 + 0.13 * np.sin(y / height * np.pi * 1.5))
-    x = r[:, None] * np.cos(t)[None, :]
-    z = r[:, None] * np.sin(t)[None, :]
-    yy = np.broadcast_to(y[:, None], x.shape)
-    vertices = np.stack([x, yy, z], axis=-1).reshape(-1, 3)
+    radii = np.broadcast_to(radii, (len(y), len(t)))
+    x = radii * np.cos(t)[None, :]
+    z = radii * np.sin(t)[None, :]
+    vertices = np.stack([x, np.broadcast_to(y[:, None], x.shape), z], axis=-1).reshape(-1, 3)
     uv = np.stack(
-        np.broadcast_arrays((t / (2 * np.pi))[None, :], (y / height)[:, None]), axis=-1
+        np.broadcast_arrays((t / (2 * np.pi))[None, :], (y / y[-1])[:, None]), axis=-1
     ).reshape(-1, 2)
-    cols = n_theta + 1
-    i = np.arange(n_rings - 1)[:, None] * cols
+    n_theta, cols = len(t) - 1, len(t)
+    i = np.arange(len(y) - 1)[:, None] * cols
     j = np.arange(n_theta)[None, :]
     a, b = (i + j).ravel(), (i + j + 1).ravel()
     c, d = a + cols, b + cols
@@ -36,6 +37,35 @@ def revolved(n_theta: int, n_rings: int, *, height: float = 0.3, closed_base: bo
         ring = np.arange(n_theta)
         faces = np.vstack([faces, np.stack([np.full(n_theta, pole), ring + 1, ring], 1)])
     return vertices, faces, uv
+
+
+def revolved(n_theta: int, n_rings: int, *, height: float = 0.3, closed_base: bool = True):
+    """Vertices, faces and (u, v) of a vase-like surface of revolution, Y up, base at y=0."""
+    t = np.linspace(0.0, 2 * np.pi, n_theta + 1)
+    y = np.linspace(0.0, height, n_rings)
+    r = height * (0.27 + 0.13 * np.sin(y / height * np.pi * 1.5))
+    return revolved_surface(t, y, r[:, None], closed_base=closed_base)
+
+
+def write_binary_ply(path: Path, vertices, faces, colours) -> Path:
+    """A binary little-endian PLY of triangles with per-vertex RGB or RGBA colours."""
+    channels = ("red", "green", "blue", "alpha")[: colours.shape[1]]
+    header = (
+        "ply\nformat binary_little_endian 1.0\n"
+        f"element vertex {len(vertices)}\n"
+        "property float x\nproperty float y\nproperty float z\n"
+        + "".join(f"property uchar {name}\n" for name in channels)
+        + f"element face {len(faces)}\nproperty list uchar int vertex_indices\nend_header\n"
+    )
+    vertex_data = np.empty(len(vertices), np.dtype([("xyz", "<f4", 3), ("c", "u1", len(channels))]))
+    vertex_data["xyz"], vertex_data["c"] = vertices, colours
+    face_data = np.empty(len(faces), np.dtype([("n", "u1"), ("idx", "<i4", 3)]))
+    face_data["n"], face_data["idx"] = 3, faces
+    with path.open("wb") as handle:
+        handle.write(header.encode("ascii"))
+        handle.write(vertex_data.tobytes())
+        handle.write(face_data.tobytes())
+    return path
 
 
 def red_vase(n_theta: int = 160, n_rings: int = 160, *, unit_scale: float = 1.0):

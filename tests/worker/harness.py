@@ -19,6 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
+from tests.processing.scan_meshes import write_binary_ply
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -43,23 +45,7 @@ def coloured_sphere_ply(path: Path, rings: int, segments: int) -> Path:
     colours = np.empty((len(vertices), 3), np.uint8)
     colours[:] = (170, 60, 40)
     colours[vertices[:, 2] > 0] = (40, 90, 160)
-    header = (
-        "ply\nformat binary_little_endian 1.0\n"
-        f"element vertex {len(vertices)}\nproperty float x\nproperty float y\nproperty float z\n"
-        "property uchar red\nproperty uchar green\nproperty uchar blue\n"
-        f"element face {len(faces)}\nproperty list uchar int vertex_indices\nend_header\n"
-    )
-    vertex_dtype = np.dtype([("xyz", "<f4", 3), ("rgb", "u1", 3)])
-    vertex_data = np.empty(len(vertices), vertex_dtype)
-    vertex_data["xyz"], vertex_data["rgb"] = vertices, colours
-    face_dtype = np.dtype([("n", "u1"), ("idx", "<i4", 3)])
-    face_data = np.empty(len(faces), face_dtype)
-    face_data["n"], face_data["idx"] = 3, faces
-    with path.open("wb") as handle:
-        handle.write(header.encode("ascii"))
-        handle.write(vertex_data.tobytes())
-        handle.write(face_data.tobytes())
-    return path
+    return write_binary_ply(path, vertices, faces, colours)
 
 
 def sha256(path: Path) -> str:
