@@ -251,6 +251,21 @@ if CELERY_BROKER_URL.startswith(("amqp", "pyamqp")) and (
 ):
     env.fail("SCAN_HARD_TIME_LIMIT", "must be lower than RabbitMQ's BROKER_CONSUMER_TIMEOUT")
 
+# --- Cache ------------------------------------------------------------------------------------
+# API throttling counts in the cache. One process (the embedded default) can keep it in memory;
+# several web processes need a shared cache, or each counts alone.
+CACHE_REDIS_URL = env.str("CACHE_REDIS_URL", "")
+if CACHE_REDIS_URL and not CACHE_REDIS_URL.startswith(("redis://", "rediss://")):
+    env.fail("CACHE_REDIS_URL", f"must start with redis:// or rediss://, not {CACHE_REDIS_URL!r}")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CACHE_REDIS_URL,
+    }
+    if CACHE_REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
 # --- API ------------------------------------------------------------------------------------
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", [])
 CORS_URLS_REGEX = r"^/api/.*$"

@@ -63,6 +63,7 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     [
         ("CELERY_BROKER_URL", "kafka://broker:9092", "must be a redis://, amqp://"),
         ("S3_ENDPOINT_URL", "s3.example.org", "must start with http:// or https://"),
+        ("CACHE_REDIS_URL", "memcached://cache:11211", "must start with redis://"),
         ("SCAN_LEASE_SECONDS", "soon", "must be a whole number"),
         ("STORAGE_BACKEND", "ftp", "must be one of local, s3"),
     ],
