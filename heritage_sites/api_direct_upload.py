@@ -9,6 +9,7 @@ Mounted from museum/urls.py under /api/v1/:
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -114,6 +115,19 @@ class _View(APIView):
     schema = MuseumAutoSchema()
 
 
+@contextlib.contextmanager
+def _service_errors():
+    """Turn the direct-upload services' refusals into the API's problem responses."""
+    try:
+        yield
+    except ScanRejected as exc:
+        raise _refused(exc) from exc
+    except direct_upload.DirectUploadUnavailable as exc:
+        raise UploadUnavailable(detail=str(exc)) from exc
+    except (BotoCoreError, ClientError) as exc:
+        raise _unreachable(exc) from exc
+
+
 def _scan_body(scan: Scan) -> dict:
     return {"scan": str(scan.public_id), "state": scan.state, "sha256": scan.sha256}
 
@@ -139,14 +153,8 @@ class DirectUploadStartView(_View):
             subject["site"] = _get_or_404(
                 HeritageSite.objects.visible_to(request.user).filter(public_id=fields.pop("site"))
             )
-        try:
+        with _service_errors():
             upload = direct_upload.scan_direct_upload_start(user=request.user, **subject, **fields)
-        except ScanRejected as exc:
-            raise _refused(exc) from exc
-        except direct_upload.DirectUploadUnavailable as exc:
-            raise UploadUnavailable(detail=str(exc)) from exc
-        except (BotoCoreError, ClientError) as exc:
-            raise _unreachable(exc) from exc
         body = {
             "upload_token": upload.token,
             "part_size": upload.part_size,
@@ -170,16 +178,10 @@ class DirectUploadCompleteView(_View):
     def post(self, request):
         data = TokenSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
+        with _service_errors():
             result = direct_upload.scan_direct_upload_complete(
                 user=request.user, token=data.validated_data["upload_token"]
             )
-        except ScanRejected as exc:
-            raise _refused(exc) from exc
-        except direct_upload.DirectUploadUnavailable as exc:
-            raise UploadUnavailable(detail=str(exc)) from exc
-        except (BotoCoreError, ClientError) as exc:
-            raise _unreachable(exc) from exc
         code = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
         return Response(_scan_body(result.scan), status=code)
 
@@ -193,16 +195,10 @@ class DirectUploadAbortView(_View):
     def post(self, request):
         data = TokenSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
+        with _service_errors():
             direct_upload.scan_direct_upload_abort(
                 user=request.user, token=data.validated_data["upload_token"]
             )
-        except ScanRejected as exc:
-            raise _refused(exc) from exc
-        except direct_upload.DirectUploadUnavailable as exc:
-            raise UploadUnavailable(detail=str(exc)) from exc
-        except (BotoCoreError, ClientError) as exc:
-            raise _unreachable(exc) from exc
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
