@@ -11,6 +11,7 @@ from pathlib import Path
 import dj_database_url
 
 from museum.env import Env
+from museum.secret_key import installation_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = Env()
@@ -21,12 +22,18 @@ DATA_DIR = env.path("MUSEUM_DATA_DIR", BASE_DIR / "var")
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env.bool("DJANGO_DEBUG", False)
-SECRET_KEY = env.str("DJANGO_SECRET_KEY", "")
+# Signs sessions, download links to originals and upload tokens. Production passes it in
+# DJANGO_SECRET_KEY or in a file (DJANGO_SECRET_KEY_FILE); the embedded default makes its own
+# on first start, kept in the data folder (museum/secret_key.py).
+SECRET_KEY = env.secret("DJANGO_SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG and env.is_set("DJANGO_ALLOWED_HOSTS"):
-        env.fail("DJANGO_SECRET_KEY", "must be set when DJANGO_ALLOWED_HOSTS is set (production)")
-    # Embedded default: a key that is only good for one machine's local museum.
-    SECRET_KEY = "embedded-default-insecure-key-set-DJANGO_SECRET_KEY-in-production"
+        env.fail(
+            "DJANGO_SECRET_KEY",
+            "must be set when DJANGO_ALLOWED_HOSTS is set (production); "
+            "or set DJANGO_SECRET_KEY_FILE to a file holding the key",
+        )
+    SECRET_KEY = installation_secret_key(DATA_DIR)
 
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", [])

@@ -186,8 +186,12 @@ def test_the_readme_documents_every_environment_variable():
         read |= set(
             re.findall(r"env\.(?:str|bool|int|list|path|choice|database)\(\s*\"(\w+)\"", text)
         )
+        # A secret is read from its variable or from the file named by <variable>_FILE.
+        for name in re.findall(r"env\.secret\(\s*\"(\w+)\"", text):
+            read |= {name, f"{name}_FILE"}
         read |= set(re.findall(r"environ\.get\(\"(\w+)\"", text))
     assert {"DATABASE_URL", "CELERY_BROKER_URL", "S3_BUCKET", "GUNICORN_WORKERS"} <= read
+    assert {"DJANGO_SECRET_KEY", "DJANGO_SECRET_KEY_FILE"} <= read
     readme = (ROOT / "README.md").read_text()
     section = readme.split("### Environment variables", 1)[1]
     missing = sorted(name for name in read if f"| `{name}` |" not in section)
