@@ -161,6 +161,9 @@ def test_the_image_installs_from_the_lock_runs_as_a_user_and_collects_static_fil
     assert recipe.startswith("#") and "FROM python:3.12-slim" in recipe
     assert "uv sync --frozen --no-dev" in recipe
     assert "collectstatic --noinput" in recipe
+    # The build's settings run in a throwaway data folder: no secret key ships in the image.
+    assert "MUSEUM_DATA_DIR=/tmp/build-data python manage.py collectstatic" in recipe
+    assert "rm -rf /tmp/build-data" in recipe
     assert "\nUSER museum\n" in recipe
     assert 'CMD ["gunicorn", "-c", "gunicorn.conf.py"]' in recipe
 
