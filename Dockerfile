@@ -24,9 +24,11 @@ RUN uv sync --frozen --no-dev \
     # gltfpack (npm, WebAssembly) is installed now: the running image has no registry access.
     && python -c "from heritage_sites.processing.derivatives.gltfpack import gltfpack_command; gltfpack_command()" \
     # Static files with hashed names for whitenoise; the S3 variables only select the
-    # production storage classes, nothing is contacted.
+    # production storage classes, nothing is contacted. A throwaway data folder: the secret
+    # key made there must not ship in the image (each installation makes or gets its own).
     && STORAGE_BACKEND=s3 S3_BUCKET=build DJANGO_STATIC_ROOT=/app/staticfiles \
-       python manage.py collectstatic --noinput \
+       MUSEUM_DATA_DIR=/tmp/build-data python manage.py collectstatic --noinput \
+    && rm -rf /tmp/build-data \
     && mkdir -p /app/var /app/media \
     && chown -R museum:museum /app/var /app/media
 

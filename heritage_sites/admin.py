@@ -104,6 +104,10 @@ class DerivativeInline(admin.TabularInline):
 
 @admin.register(Scan)
 class ScanAdmin(admin.ModelAdmin):
+    class Media:
+        # Styles as classes: the Content-Security-Policy refuses inline style attributes.
+        css = {"all": ["heritage_sites/css/scan_admin.css"]}
+
     list_display = ["poster_thumbnail", "__str__", "subject", "format", "state", "created_at"]
     list_display_links = ["poster_thumbnail", "__str__"]
     list_filter = [
@@ -180,7 +184,7 @@ class ScanAdmin(admin.ModelAdmin):
         poster = self._poster(scan)
         if poster is None:
             return "—"
-        return format_html('<img src="{}" alt="" style="height:48px">', poster.file.url)
+        return format_html('<img src="{}" alt="" class="scan-poster-thumbnail">', poster.file.url)
 
     @admin.display(description=_("poster"))
     def poster_preview(self, scan: Scan) -> str:
@@ -188,14 +192,14 @@ class ScanAdmin(admin.ModelAdmin):
         if not posters:
             return _("No poster yet.")
         largest = max(posters, key=lambda d: d.width or 0)
-        return format_html('<img src="{}" alt="" style="max-width:512px">', largest.file.url)
+        return format_html('<img src="{}" alt="" class="scan-poster-preview">', largest.file.url)
 
     @admin.display(description=_("validation report"))
     def report_pretty(self, scan: Scan) -> str:
         if not scan.report:
             return _("No report yet.")
         return format_html(
-            '<pre style="white-space:pre-wrap;max-height:40em;overflow:auto">{}</pre>',
+            '<pre class="scan-report">{}</pre>',
             json.dumps(scan.report, indent=2, ensure_ascii=False),
         )
 

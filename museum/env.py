@@ -34,6 +34,25 @@ class Env:
     def str(self, name: str, default: str = "", *, required: bool = False) -> str:
         return self._raw(name, default, required)
 
+    def secret(self, name: str) -> str:
+        """A secret from ``name``, or read from the file named by ``name``_FILE.
+
+        Container platforms mount secrets as files (healthchecks' ``envsecret`` does the same).
+        """
+        file_name = f"{name}_FILE"
+        if not self.str(file_name):
+            return self.str(name)
+        if self.str(name):
+            self.fail(name, f"and {file_name} are both set: set only one of them")
+        path = Path(self.str(file_name)).expanduser()
+        try:
+            value = path.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            self.fail(file_name, f"names a file that cannot be read ({path}: {exc.strerror})")
+        if not value:
+            self.fail(file_name, f"names an empty file ({path})")
+        return value
+
     def bool(self, name: str, default: bool) -> bool:
         value = self._raw(name, default, False)
         if isinstance(value, bool):

@@ -9,8 +9,11 @@ checked here, once; a bad value stops the start with a message naming it.
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 
+from museum.csp import origin, public_media_origins
 from museum.env import Env
+from museum.secret_key import installation_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = Env()
@@ -21,12 +24,18 @@ DATA_DIR = env.path("MUSEUM_DATA_DIR", BASE_DIR / "var")
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env.bool("DJANGO_DEBUG", False)
-SECRET_KEY = env.str("DJANGO_SECRET_KEY", "")
+# Signs sessions, download links to originals and upload tokens. Production passes it in
+# DJANGO_SECRET_KEY or in a file (DJANGO_SECRET_KEY_FILE); the embedded default makes its own
+# on first start, kept in the data folder (museum/secret_key.py).
+SECRET_KEY = env.secret("DJANGO_SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG and env.is_set("DJANGO_ALLOWED_HOSTS"):
-        env.fail("DJANGO_SECRET_KEY", "must be set when DJANGO_ALLOWED_HOSTS is set (production)")
-    # Embedded default: a key that is only good for one machine's local museum.
-    SECRET_KEY = "embedded-default-insecure-key-set-DJANGO_SECRET_KEY-in-production"
+        env.fail(
+            "DJANGO_SECRET_KEY",
+            "must be set when DJANGO_ALLOWED_HOSTS is set (production); "
+            "or set DJANGO_SECRET_KEY_FILE to a file holding the key",
+        )
+    SECRET_KEY = installation_secret_key(DATA_DIR)
 
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
@@ -52,6 +61,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -70,10 +80,13 @@ ASGI_APPLICATION = "museum.asgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Project-wide overrides of third-party templates (DRF's, for the CSP): looked up
+        # before the apps' own templates.
+        "DIRS": [BASE_DIR / "museum" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
+                "django.template.context_processors.csp",
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
@@ -176,6 +189,14 @@ if STORAGE_BACKEND == "s3":
         _scheme, _, _host = S3_PUBLIC_ENDPOINT_URL.partition("://")
         _public_domain = f"{_host.rstrip('/')}/{_s3_common['bucket_name']}"
         _public_protocol = f"{_scheme}:"
+    _public_media_origins = public_media_origins(
+        public_domain=_public_domain,
+        public_protocol=_public_protocol,
+        public_endpoint_url=S3_PUBLIC_ENDPOINT_URL,
+        bucket=_s3_common["bucket_name"],
+        region=_s3_common["region_name"],
+        addressing_style=_s3_common["addressing_style"],
+    )
     STORAGES = {
         "default": {
             "BACKEND": "storages.backends.s3.S3Storage",
@@ -201,6 +222,8 @@ if STORAGE_BACKEND == "s3":
         "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
     }
 else:
+    # The site serves its own media (or MEDIA_URL names another host, absolute).
+    _public_media_origins = [origin(MEDIA_URL)] if "://" in MEDIA_URL else []
     STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "public": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -331,6 +354,27 @@ if not DEBUG and env.bool("DJANGO_SECURE", False):
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+# --- Content-Security-Policy ------------------------------------------------------------------
+# On every page and API response (Django's own middleware). No inline script or style runs
+# without the request's nonce ({{ csp_nonce }} in templates); the visitor pages use the same
+# policy. 'wasm-unsafe-eval' lets WebAssembly decoders (meshopt, Draco) compile, nothing else.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE, CSP.WASM_UNSAFE_EVAL],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:", "blob:", *_public_media_origins],
+    "connect-src": [CSP.SELF, "data:", "blob:", *_public_media_origins],
+    "worker-src": [CSP.SELF, "blob:"],
+    "font-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+# django-modeltranslation's tabbed admin loads jQuery UI from a CDN unless told otherwise:
+# the policy (and an offline museum) would refuse it. jQuery itself is the admin's own.
+JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 
 LOGGING = {
     "version": 1,

@@ -161,6 +161,9 @@ def test_the_image_installs_from_the_lock_runs_as_a_user_and_collects_static_fil
     assert recipe.startswith("#") and "FROM python:3.12-slim" in recipe
     assert "uv sync --frozen --no-dev" in recipe
     assert "collectstatic --noinput" in recipe
+    # The build's settings run in a throwaway data folder: no secret key ships in the image.
+    assert "MUSEUM_DATA_DIR=/tmp/build-data python manage.py collectstatic" in recipe
+    assert "rm -rf /tmp/build-data" in recipe
     assert "\nUSER museum\n" in recipe
     assert 'CMD ["gunicorn", "-c", "gunicorn.conf.py"]' in recipe
 
@@ -186,8 +189,12 @@ def test_the_readme_documents_every_environment_variable():
         read |= set(
             re.findall(r"env\.(?:str|bool|int|list|path|choice|database)\(\s*\"(\w+)\"", text)
         )
+        # A secret is read from its variable or from the file named by <variable>_FILE.
+        for name in re.findall(r"env\.secret\(\s*\"(\w+)\"", text):
+            read |= {name, f"{name}_FILE"}
         read |= set(re.findall(r"environ\.get\(\"(\w+)\"", text))
     assert {"DATABASE_URL", "CELERY_BROKER_URL", "S3_BUCKET", "GUNICORN_WORKERS"} <= read
+    assert {"DJANGO_SECRET_KEY", "DJANGO_SECRET_KEY_FILE"} <= read
     readme = (ROOT / "README.md").read_text()
     section = readme.split("### Environment variables", 1)[1]
     missing = sorted(name for name in read if f"| `{name}` |" not in section)

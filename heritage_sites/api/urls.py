@@ -1,7 +1,7 @@
 """URLs of the API: /api/v1/ (versioned resources), /api/schema/ and /api/docs/."""
 
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
 from heritage_sites.api import views
@@ -29,7 +29,13 @@ v1 = [
 urlpatterns = [
     path("v1/", include((v1, "api-v1"))),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api-schema", template_name="heritage_sites/api_docs.html"
+        ),
+        name="api-docs",
+    ),
     # Anything else under /api/ is a 404 in the API's error shape, not an HTML page.
     re_path(r"^.*$", api_not_found),
 ]
