@@ -141,3 +141,26 @@ def test_the_sync_finishes_a_move_that_copied_but_did_not_record_it(
     poster.refresh_from_db()
     assert poster.is_public
     assert anonymous_get(client, bucket, f"public/{poster.file.name}").content == POSTER
+
+
+def test_the_upgrade_command_moves_a_drafts_files_written_public_by_an_older_release(s3):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from tests.factories import DerivativeFactory
+
+    client, bucket = s3
+    # Rows from before the migration say public, and their bytes are under public/.
+    legacy = DerivativeFactory(
+        scan__artefact=ArtefactFactory(state=PublicationState.DRAFT), is_public=True
+    )
+    public = f"public/{legacy.file.name}"
+    assert anonymous_get(client, bucket, public).status_code == 200
+    out = StringIO()
+    call_command("derivatives_sync_visibility", stdout=out)
+    assert "1 derivative file(s) moved" in out.getvalue()
+    assert anonymous_get(client, bucket, public).status_code in (403, 404)
+    assert exists(client, bucket, f"private/{legacy.file.name}")
+    legacy.refresh_from_db()
+    assert not legacy.is_public
