@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
+from heritage_sites import derivative_access
 from heritage_sites.models import (
     Artefact,
     Corridor,
@@ -69,10 +70,17 @@ class HeritageSiteAdmin(TabbedTranslationAdmin):
     readonly_fields = ["public_id", "created_by", "created_at", "updated_at"]
     inlines = [ComponentInline]
 
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        # Component sites published or withdrawn in the inline.
+        for component in formset.new_objects + [obj for obj, _fields in formset.changed_objects]:
+            derivative_access.subject_derivatives_sync_visibility_on_commit(subject=component)
+
     def save_model(self, request, obj, form, change):
         if not change and obj.created_by_id is None:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+        derivative_access.subject_derivatives_sync_visibility_on_commit(subject=obj)
 
 
 @admin.register(Artefact)
@@ -89,6 +97,7 @@ class ArtefactAdmin(TabbedTranslationAdmin):
         if not change and obj.created_by_id is None:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+        derivative_access.subject_derivatives_sync_visibility_on_commit(subject=obj)
 
 
 class DerivativeInline(admin.TabularInline):
@@ -184,7 +193,10 @@ class ScanAdmin(admin.ModelAdmin):
         poster = self._poster(scan)
         if poster is None:
             return "—"
-        return format_html('<img src="{}" alt="" class="scan-poster-thumbnail">', poster.file.url)
+        return format_html(
+            '<img src="{}" alt="" class="scan-poster-thumbnail">',
+            derivative_access.derivative_url(derivative=poster),
+        )
 
     @admin.display(description=_("poster"))
     def poster_preview(self, scan: Scan) -> str:
@@ -192,7 +204,10 @@ class ScanAdmin(admin.ModelAdmin):
         if not posters:
             return _("No poster yet.")
         largest = max(posters, key=lambda d: d.width or 0)
-        return format_html('<img src="{}" alt="" class="scan-poster-preview">', largest.file.url)
+        return format_html(
+            '<img src="{}" alt="" class="scan-poster-preview">',
+            derivative_access.derivative_url(derivative=largest),
+        )
 
     @admin.display(description=_("validation report"))
     def report_pretty(self, scan: Scan) -> str:

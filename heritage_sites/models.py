@@ -534,7 +534,13 @@ class Derivative(models.Model):
 
     scan = models.ForeignKey(Scan, on_delete=models.CASCADE, related_name="derivatives")
     kind = models.CharField(max_length=16, choices=Kind.choices)
+    # The name is the same in both storages; ``is_public`` says which one holds the bytes
+    # (heritage_sites/derivative_access.py moves them when the subject's state changes).
     file = models.FileField(upload_to=derivative_path, storage=public_storage, max_length=500)
+    is_public = models.BooleanField(
+        default=False,
+        help_text="Whether the file is in the public storage now (its subject is published).",
+    )
     content_type = models.CharField(max_length=64)
     byte_size = models.PositiveBigIntegerField()
     face_count = models.PositiveIntegerField(null=True, blank=True)

@@ -75,11 +75,13 @@ class ScanQuerySet(models.QuerySet):
     def ready(self) -> ScanQuerySet:
         return self.filter(state="ready")
 
+    def with_published_subject(self) -> ScanQuerySet:
+        """Scans (in any state) of published artefacts or published sites."""
+        return self.filter(models.Q(artefact__state=PUBLISHED) | models.Q(site__state=PUBLISHED))
+
     def published(self) -> ScanQuerySet:
         """Ready scans of published artefacts or published sites."""
-        return self.ready().filter(
-            models.Q(artefact__state=PUBLISHED) | models.Q(site__state=PUBLISHED)
-        )
+        return self.ready().with_published_subject()
 
     def visible_to(self, user) -> ScanQuerySet:
         institution_ids = _curated_institution_ids(user)

@@ -24,6 +24,7 @@ from django.core.files import File
 from django.db import DatabaseError, models, transaction
 from django.utils import timezone
 
+from heritage_sites import derivative_access
 from heritage_sites.models import Derivative, Scan
 from heritage_sites.processing.pipeline import PipelineOptions, run_pipeline_sandboxed
 
@@ -186,7 +187,10 @@ def scan_publish(*, claim: Claim, report: dict, files: list) -> str | None:
     A ready scan is never without derivatives: the old rows and files stay until the new
     rows are committed, and are deleted only after that.
     """
-    scan = Scan.objects.get(pk=claim.scan_id)
+    scan = Scan.objects.select_related("artefact", "site").get(pk=claim.scan_id)
+    # Straight to the storage the subject's state asks for; a state changed meanwhile is put
+    # right by the sync after the swap commits.
+    public = derivative_access.scan_subject_is_published(scan=scan)
     stored: list[Derivative] = []
     try:
         for item in files:
@@ -200,7 +204,12 @@ def scan_publish(*, claim: Claim, report: dict, files: list) -> str | None:
                 height=item.height,
             )
             with item.path.open("rb") as handle:
-                derivative.file.save(item.path.name, File(handle), save=False)
+                derivative_access.derivative_file_store(
+                    derivative=derivative,
+                    content=File(handle),
+                    filename=item.path.name,
+                    public=public,
+                )
             stored.append(derivative)
     except OSError as exc:
         _delete_files(stored)
@@ -224,13 +233,14 @@ def scan_publish(*, claim: Claim, report: dict, files: list) -> str | None:
             lease_expires_at=None,
         )
         transaction.on_commit(lambda: _delete_files(old))
+        transaction.on_commit(lambda: derivative_access.scan_derivatives_sync_visibility(scan=scan))
     return Scan.State.READY
 
 
 def _delete_files(derivatives: list[Derivative]) -> None:
     for derivative in derivatives:
         try:
-            derivative.file.storage.delete(derivative.file.name)
+            derivative_access.derivative_file_delete(derivative=derivative)
         except OSError:
             logger.warning("Could not delete derivative file %s", derivative.file.name)
 

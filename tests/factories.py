@@ -155,3 +155,8 @@ class DerivativeFactory(factory.django.DjangoModelFactory):
     byte_size = factory.LazyAttribute(lambda d: len(d.content))
     width = 512
     height = 512
+    # The file is written to the public storage; say so only when the subject is published
+    # (the embedded default keeps both in one folder, so a draft's row is still truthful).
+    is_public = factory.LazyAttribute(
+        lambda d: (d.scan.artefact or d.scan.site).state == PublicationState.PUBLISHED
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
+from heritage_sites import derivative_access
 from heritage_sites.api import artefact_rows
 from heritage_sites.api.base import CuratedRecordViewSet
 from heritage_sites.api.filters import ArtefactFilter
@@ -55,6 +56,10 @@ class ArtefactViewSet(CuratedRecordViewSet):
     list_serializer_class = ArtefactListSerializer
     detail_serializer_class = ArtefactDetailSerializer
     write_serializer_class = ArtefactWriteSerializer
+
+    def written(self, record) -> None:
+        # Publishing makes the scans' files public, withdrawing makes them private again.
+        derivative_access.subject_derivatives_sync_visibility_on_commit(subject=record)
 
     def get_queryset(self):
         user = self.request.user

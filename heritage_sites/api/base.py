@@ -139,6 +139,9 @@ class CuratedRecordViewSet(
             return self.write_serializer_class
         return self.detail_serializer_class
 
+    def written(self, record) -> None:
+        """Hook: called inside the transaction of a create or an update, after the save."""
+
     def _detail(self, record, status_code):
         self.action = "retrieve"
         fresh = self.get_queryset().get(pk=record.pk)
@@ -150,6 +153,7 @@ class CuratedRecordViewSet(
         serializer.is_valid(raise_exception=True)
         with transaction.atomic():
             serializer.save(created_by=request.user)
+            self.written(serializer.instance)
         response = self._detail(serializer.instance, status.HTTP_201_CREATED)
         response["Location"] = response.data["url"]
         return response
@@ -162,4 +166,5 @@ class CuratedRecordViewSet(
         serializer.is_valid(raise_exception=True)
         with transaction.atomic():
             serializer.save()
+            self.written(record)
         return self._detail(record, status.HTTP_200_OK)

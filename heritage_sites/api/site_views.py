@@ -8,6 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework.reverse import reverse
 
+from heritage_sites import derivative_access
 from heritage_sites.api import languages
 from heritage_sites.api.base import CuratedRecordViewSet
 from heritage_sites.api.filters import SiteFilter
@@ -54,6 +55,10 @@ class SiteViewSet(CuratedRecordViewSet):
     list_serializer_class = SiteListSerializer
     detail_serializer_class = SiteDetailSerializer
     write_serializer_class = SiteWriteSerializer
+
+    def written(self, record) -> None:
+        # Publishing makes the scans' files public, withdrawing makes them private again.
+        derivative_access.subject_derivatives_sync_visibility_on_commit(subject=record)
 
     def get_queryset(self):
         user = self.request.user

@@ -20,6 +20,7 @@ from modeltranslation.utils import build_localized_fieldname
 
 from heritage_sites.demo import meshes
 from heritage_sites.demo.fixtures import FixtureError, load_fixtures
+from heritage_sites.derivative_access import derivatives_sync_visibility
 from heritage_sites.models import (
     Artefact,
     Corridor,
@@ -298,4 +299,7 @@ def demo_load(*, uploaded_by=None) -> DemoLoadReport:
     with transaction.atomic():
         known = _load_sites(fixtures, report)
         _load_collection(fixtures, known, report, uploaded_by)
+        # Demo records are (re)published: their scans' files must be public, wherever a
+        # curator had withdrawn them. Only misplaced files move.
+        transaction.on_commit(derivatives_sync_visibility)
     return report

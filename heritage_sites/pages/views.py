@@ -1,10 +1,9 @@
 """Server-rendered visitor pages. Until the visitor-pages work lands: a home page."""
 
-from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.static import serve
 
+from heritage_sites import derivative_access
 from heritage_sites.models import HeritageSite
 
 
@@ -16,11 +15,28 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "heritage_sites/home.html", {"sites": sites})
 
 
-def serve_media(request: HttpRequest, path: str) -> HttpResponse:
-    """Serve derivatives in the embedded default. Originals stay private."""
-    if not path.startswith("derivatives/"):
-        raise Http404("Originals are not public.")
-    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+def serve_media(request: HttpRequest, path: str) -> FileResponse:
+    """Serve a derivative in the embedded default, to whoever may see its scan.
+
+    Only a file that is a Derivative row's file is ever served, found by its stored name;
+    every other path (originals, traversal in any spelling) is a plain 404.
+    """
+    derivative = derivative_access.media_path_derivative(path)
+    if derivative is None or not derivative_access.derivative_readable(
+        derivative=derivative, user=request.user, token=request.GET.get("access")
+    ):
+        raise Http404("No such file.")
+    storage = derivative_access.derivative_storage(derivative=derivative)
+    try:
+        handle = storage.open(derivative.file.name, "rb")
+    except FileNotFoundError as exc:
+        raise Http404("No such file.") from exc
+    response = FileResponse(handle, content_type=derivative.content_type)
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    public = derivative_access.scan_subject_is_published(scan=derivative.scan)
+    response["Cache-Control"] = (
+        derivative_access.PUBLIC_CACHE_CONTROL
+        if public
+        else derivative_access.PRIVATE_CACHE_CONTROL
+    )
     return response

@@ -145,3 +145,20 @@ def test_a_property_already_imported_is_taken_over_not_duplicated():
     # The descriptions are now all the demo's own, so nothing is left to credit.
     assert imported.description_fr is None
     assert imported.text_source == ""
+
+
+def test_loading_again_republishes_a_withdrawn_artefact_and_opens_its_files(
+    django_capture_on_commit_callbacks,
+):
+    from heritage_sites.models import Derivative
+    from tests.factories import DerivativeFactory
+
+    demo_load()
+    scan = Scan.objects.filter(artefact__isnull=False).select_related("artefact").first()
+    Artefact.objects.filter(pk=scan.artefact_id).update(state=PublicationState.WITHDRAWN)
+    poster = DerivativeFactory(scan=Scan.objects.get(pk=scan.pk))
+    assert not poster.is_public
+    with django_capture_on_commit_callbacks(execute=True):
+        demo_load()
+    assert Artefact.objects.get(pk=scan.artefact_id).state == PublicationState.PUBLISHED
+    assert Derivative.objects.get(pk=poster.pk).is_public

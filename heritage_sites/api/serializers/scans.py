@@ -5,6 +5,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from heritage_sites import derivative_access
 from heritage_sites.api.serializers.common import RefField, public_url
 from heritage_sites.models import Artefact, Derivative, HeritageSite, Scan
 
@@ -18,9 +19,10 @@ class DerivativeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_url(self, derivative) -> str:
-        # Keys are unguessable (a UUID per generation); the scan itself is only serialized
-        # for callers who may see it, so a draft's files are never linked.
-        return self.context["request"].build_absolute_uri(derivative.file.url)
+        # The scan itself is only serialized for callers who may see it; a draft's files get
+        # short-lived links (their plain URLs answer 404), a published subject's plain ones.
+        url = derivative_access.derivative_url(derivative=derivative)
+        return self.context["request"].build_absolute_uri(url)
 
 
 class SubjectSerializer(serializers.Serializer):
