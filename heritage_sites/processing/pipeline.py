@@ -17,13 +17,14 @@ import shutil
 import signal
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
 from heritage_sites.processing import formats
 from heritage_sites.processing.archives import extract_archive, is_resource_fork
 from heritage_sites.processing.errors import Rejected
+from heritage_sites.processing.sandbox_registry import sandbox_forget, sandbox_record
 from heritage_sites.processing.types import DerivativeFile, PipelineOptions, PipelineResult
 
 __all__ = [
@@ -266,6 +267,8 @@ def run_pipeline_sandboxed(
     options: PipelineOptions,
     heartbeat: Callable[[], object] | None = None,
     heartbeat_every: float = 10.0,
+    runtime_dir: Path | None = None,
+    owned_folders: Sequence[Path] = (),
 ) -> PipelineResult:
     """Run ``run_pipeline`` in a sandbox child with memory and wall-clock limits.
 
@@ -276,7 +279,9 @@ def run_pipeline_sandboxed(
     (killed whole on timeout), sets RLIMIT_AS to ``options.memory_limit_bytes``, and hands
     its result back as JSON in a file. While it runs, ``heartbeat()`` is called every
     ``heartbeat_every`` seconds; if it returns False (another attempt took the scan over)
-    the child is stopped.
+    the child is stopped. With ``runtime_dir``, the run is recorded there (the child's pid and
+    its folders, with ``owned_folders``), so that ``sandboxes_sweep`` ends the child and removes
+    the folders if this process dies before it can (see sandbox_registry.py).
     """
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
@@ -292,6 +297,7 @@ def run_pipeline_sandboxed(
     }
     (control / "job.json").write_text(json.dumps(job))
     started = time.monotonic()
+    record = None
     try:
         from heritage_sites.processing import sandbox
 
@@ -300,6 +306,13 @@ def run_pipeline_sandboxed(
                 target=sandbox.child_main, args=(str(control / "job.json"),), name="scan-sandbox"
             )
             child.start()
+        if runtime_dir is not None:
+            record = sandbox_record(
+                Path(runtime_dir),
+                pid=child.pid,
+                worker_pid=os.getpid(),
+                folders=[control, *owned_folders],
+            )
         outcome = _supervise(child, options.time_limit_s, heartbeat, heartbeat_every)
         seconds = round(time.monotonic() - started, 3)
         result_file = control / "result.json"
@@ -309,6 +322,8 @@ def run_pipeline_sandboxed(
         return _sandbox_failure(outcome, child.exitcode, options, seconds)
     finally:
         shutil.rmtree(control, ignore_errors=True)
+        if record is not None:
+            sandbox_forget(record)
 
 
 @contextlib.contextmanager
