@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from heritage_sites.scan_processing import scan_sandboxes_sweep
 from museum.embedded import ADMIN_USERNAME, admin_ensure, embedded_children
 from museum.supervisor import Supervisor
 
@@ -78,6 +79,9 @@ class Command(BaseCommand):
                 signal.signal(sig, signal.SIG_IGN)
             if supervisor is not None:
                 supervisor.stop()
+                # A scan sandbox leads its own session, outside the worker's group: end any
+                # the worker left running and remove their temporary folders.
+                scan_sandboxes_sweep()
                 self.stdout.write("Worker and beat stopped.")
             if not interrupted:
                 for sig, handler in previous.items():
