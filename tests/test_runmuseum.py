@@ -83,6 +83,9 @@ def test_it_serves_the_demo_with_a_worker_and_stops_both(tmp_path, signals):
         assert "44 published heritage properties" in home
         assert "Mogao Caves" in home and "Historic Centre of Bukhara" in home
         assert _get(f"http://127.0.0.1:{port}/admin/login/")[0] == 200
+        time.sleep(3)
+        log.seek(0)
+        assert log.read().count(" exited with code ") == 2, "a restarted child stays up"
         workers = _workers(process.pid)
         assert workers, "no Celery worker child"
         log.seek(0)
@@ -195,6 +198,9 @@ def test_a_killed_worker_or_beat_is_restarted_and_leaves_no_orphan(tmp_path):
         assert beat not in roles["beat"] and len(roles["beat"]) == 1
         assert _museum_processes(data) <= _tree(process.pid)
         assert _get(f"http://127.0.0.1:{port}/admin/login/")[0] == 200
+        time.sleep(3)
+        log.seek(0)
+        assert log.read().count(" exited with code ") == 2, "a restarted child stays up"
 
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=60) == 0

@@ -307,12 +307,16 @@ def run_pipeline_sandboxed(
             )
             child.start()
         if runtime_dir is not None:
-            record = sandbox_record(
-                Path(runtime_dir),
-                pid=child.pid,
-                worker_pid=os.getpid(),
-                folders=[control, *owned_folders],
-            )
+            try:
+                record = sandbox_record(
+                    Path(runtime_dir),
+                    pid=child.pid,
+                    worker_pid=os.getpid(),
+                    folders=[control, *owned_folders],
+                )
+            except OSError:
+                # Only the clean-up after a dead worker depends on it: the scan goes on.
+                logger.exception("Could not record the scan sandbox in %s", runtime_dir)
         outcome = _supervise(child, options.time_limit_s, heartbeat, heartbeat_every)
         seconds = round(time.monotonic() - started, 3)
         result_file = control / "result.json"
