@@ -16,6 +16,7 @@ import os
 import shutil
 import signal
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
@@ -301,7 +302,7 @@ def run_pipeline_sandboxed(
     try:
         from heritage_sites.processing import sandbox
 
-        with _plain_multiprocessing_parent():
+        with _plain_multiprocessing_parent(), _beating(heartbeat, heartbeat_every):
             child = _context().Process(
                 target=sandbox.child_main, args=(str(control / "job.json"),), name="scan-sandbox"
             )
@@ -328,6 +329,32 @@ def run_pipeline_sandboxed(
         shutil.rmtree(control, ignore_errors=True)
         if record is not None:
             sandbox_forget(record)
+
+
+@contextlib.contextmanager
+def _beating(heartbeat: Callable[[], object] | None, every: float):
+    # The first start of the fork server imports the whole pipeline, which takes seconds on a
+    # busy machine: keep the caller's lease renewed meanwhile, or the reaper takes the scan
+    # back before the sandbox has even started.
+    if heartbeat is None:
+        yield
+        return
+    done = threading.Event()
+
+    def beat() -> None:
+        while not done.wait(every):
+            try:
+                heartbeat()
+            except Exception:  # a failed renewal must not stop the start
+                logger.exception("heartbeat failed while the scan sandbox was starting")
+
+    thread = threading.Thread(target=beat, name="scan-sandbox-start-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
 
 
 @contextlib.contextmanager
