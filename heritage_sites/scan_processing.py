@@ -27,6 +27,7 @@ from django.utils import timezone
 from heritage_sites import derivative_access
 from heritage_sites.models import Derivative, Scan
 from heritage_sites.processing.pipeline import PipelineOptions, run_pipeline_sandboxed
+from heritage_sites.processing.sandbox_registry import sandboxes_sweep
 
 logger = logging.getLogger(__name__)
 
@@ -156,6 +157,10 @@ def _process_claimed(claim: Claim) -> str | None:
             heartbeat=lambda: scan_renew_lease(claim=claim),
             # Renew well before the lease runs out, whatever SCAN_LEASE_SECONDS is.
             heartbeat_every=max(0.5, settings.SCAN_LEASE_SECONDS / 4),
+            # If this worker dies mid-scan, the next one (or the reaper) ends the sandbox and
+            # removes this scan's temporary folder.
+            runtime_dir=settings.SCAN_RUNTIME_DIR,
+            owned_folders=[workdir],
         )
         if result.state != Scan.State.READY:
             return scan_fail(claim=claim, reason=result.reason, report=result.report)
@@ -284,3 +289,8 @@ def scan_reap(*, stale_queued_after: timedelta | None = None) -> dict[str, int]:
         transaction.on_commit(lambda scan_id=scan_id: enqueue_scan(scan_id))
         resent += 1
     return {"requeued": requeued, "failed": failed, "resent": resent}
+
+
+def scan_sandboxes_sweep() -> dict[str, int]:
+    """End the scan sandboxes whose worker died and remove the folders they left behind."""
+    return sandboxes_sweep(settings.SCAN_RUNTIME_DIR)

@@ -22,5 +22,5 @@ def process_scan(self, scan_id: int) -> str | None:
 
 @shared_task(ignore_result=True, soft_time_limit=120, time_limit=150)
 def reap_scans() -> dict[str, int]:
-    """Take back scans whose worker vanished; resend messages that were lost."""
-    return scan_processing.scan_reap()
+    """Take back scans whose worker vanished; resend lost messages; end orphaned sandboxes."""
+    return scan_processing.scan_reap() | scan_processing.scan_sandboxes_sweep()

@@ -8,9 +8,12 @@ task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
 task_eager_propagates = True
 
 if broker_url.startswith("filesystem://"):
-    # The embedded default: messages are files in folders, no broker server.
+    # The embedded default: messages are files in folders, no broker server. Our subclass of
+    # kombu's transport writes each message whole and sets unreadable ones aside (rejected/)
+    # instead of letting one broken file stop the worker (museum/broker.py).
+    broker_transport = "museum.broker:Transport"
     _folder = settings.CELERY_BROKER_FOLDER
-    for _sub in ("in", "processed"):
+    for _sub in ("in", "processed", "claimed", "rejected"):
         (_folder / _sub).mkdir(parents=True, exist_ok=True)
     broker_transport_options = {
         "data_folder_in": str(_folder / "in"),

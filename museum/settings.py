@@ -257,11 +257,17 @@ SCAN_SOFT_TIME_LIMIT = env.int("SCAN_SOFT_TIME_LIMIT", 900)
 SCAN_HARD_TIME_LIMIT = env.int("SCAN_HARD_TIME_LIMIT", 960)
 SCAN_MAX_ATTEMPTS = env.int("SCAN_MAX_ATTEMPTS", 3, minimum=1)
 # A worker renews its hold on a scan while it works; a scan whose hold lapsed (worker killed)
-# is taken back by the reaper, which runs every SCAN_REAPER_INTERVAL seconds.
-SCAN_LEASE_SECONDS = env.int("SCAN_LEASE_SECONDS", 120, minimum=5)
-SCAN_REAPER_INTERVAL = env.int("SCAN_REAPER_INTERVAL", 60, minimum=1)
-# A scan queued this long without being picked up is enqueued again (lost message).
-SCAN_REQUEUE_AFTER = env.int("SCAN_REQUEUE_AFTER", 900, minimum=1)
+# is taken back by the reaper, which runs every SCAN_REAPER_INTERVAL seconds. A scan queued
+# for SCAN_REQUEUE_AFTER without being picked up is enqueued again (lost message; the claim
+# makes a duplicate harmless). The embedded default is one machine with one worker beside the
+# web server: a lost message is sent again within a minute. A fleet of workers on a broker
+# server loses messages rarely and sees long queues, so it waits longer before re-sending.
+_EMBEDDED_BROKER = CELERY_BROKER_URL.startswith("filesystem")
+SCAN_LEASE_SECONDS = env.int("SCAN_LEASE_SECONDS", 30 if _EMBEDDED_BROKER else 120, minimum=5)
+SCAN_REAPER_INTERVAL = env.int("SCAN_REAPER_INTERVAL", 15 if _EMBEDDED_BROKER else 60, minimum=1)
+SCAN_REQUEUE_AFTER = env.int("SCAN_REQUEUE_AFTER", 40 if _EMBEDDED_BROKER else 900, minimum=1)
+# Records of running scan sandboxes, so one whose worker died is ended and cleaned up.
+SCAN_RUNTIME_DIR = DATA_DIR / "run" / "sandboxes"
 # Memory cap (bytes of address space) for the child process that parses one scan.
 SCAN_PARSE_MEMORY_LIMIT = env.int("SCAN_PARSE_MEMORY_LIMIT", 8 * 1024**3)
 if SCAN_SOFT_TIME_LIMIT >= SCAN_HARD_TIME_LIMIT:

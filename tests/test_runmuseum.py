@@ -1,5 +1,6 @@
 """runmuseum serves the demo museum with a worker beside it, and takes the worker down with it."""
 
+import contextlib
 import os
 import signal
 import socket
@@ -82,6 +83,9 @@ def test_it_serves_the_demo_with_a_worker_and_stops_both(tmp_path, signals):
         assert "44 published heritage properties" in home
         assert "Mogao Caves" in home and "Historic Centre of Bukhara" in home
         assert _get(f"http://127.0.0.1:{port}/admin/login/")[0] == 200
+        time.sleep(3)
+        log.seek(0)
+        assert log.read().count(" exited with code ") == 2, "a restarted child stays up"
         workers = _workers(process.pid)
         assert workers, "no Celery worker child"
         log.seek(0)
@@ -101,6 +105,116 @@ def test_it_serves_the_demo_with_a_worker_and_stops_both(tmp_path, signals):
         if process.poll() is None:
             process.kill()
             process.wait()
+        log.close()
+
+
+def _museum_processes(data_dir: Path) -> set[int]:
+    """Every process started for this museum (they all carry its MUSEUM_DATA_DIR)."""
+    found = set()
+    for process in psutil.process_iter():
+        try:
+            ours = process.environ().get("MUSEUM_DATA_DIR") == str(data_dir)
+            if ours and process.status() != psutil.STATUS_ZOMBIE:
+                found.add(process.pid)
+        except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+            continue
+    return found
+
+
+def _tree(pid: int) -> set[int]:
+    return {pid} | {child.pid for child in psutil.Process(pid).children(recursive=True)}
+
+
+def _role(pid: int) -> str | None:
+    try:
+        command = psutil.Process(pid).cmdline()
+    except psutil.NoSuchProcess:
+        return None
+    if "celery" not in " ".join(command):
+        return None
+    return "beat" if "beat" in command else "worker" if "worker" in command else None
+
+
+def _children_by_role(pid: int) -> dict[str, list[int]]:
+    roles: dict[str, list[int]] = {}
+    for child in psutil.Process(pid).children():
+        if (role := _role(child.pid)) is not None:
+            roles.setdefault(role, []).append(child.pid)
+    return roles
+
+
+def _wait_for_output(log, text: str, process: subprocess.Popen, within: float = 90) -> str:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        log.seek(0)
+        output = log.read()
+        if text in output:
+            return output
+        if process.poll() is not None:
+            pytest.fail(f"runmuseum exited with {process.returncode}:\n{output[-3000:]}")
+        time.sleep(0.3)
+    pytest.fail(f"runmuseum never said {text!r}:\n{output[-3000:]}")
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(400)
+def test_a_killed_worker_or_beat_is_restarted_and_leaves_no_orphan(tmp_path):
+    port = _free_port()
+    data = tmp_path / "data"
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "CELERY_BROKER_URL", "STORAGE_BACKEND"}
+    }
+    env |= {"MUSEUM_DATA_DIR": str(data), "MEDIA_ROOT": str(tmp_path / "media")}
+    env |= {"PYTHONUNBUFFERED": "1"}
+    log = (tmp_path / "runmuseum.log").open("w+")
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "runmuseum", "--no-demo", "--addrport", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        _wait_for_page(f"http://127.0.0.1:{port}/", process, time.monotonic() + 180)
+        _wait_for_output(log, "beat: Starting", process)
+        _wait_for_output(log, " ready.", process)
+        (worker,) = _children_by_role(process.pid)["worker"]
+
+        os.kill(worker, signal.SIGKILL)  # the worker alone, as the OOM killer would
+        output = _wait_for_output(log, "worker restarted (pid ", process)
+        assert "worker exited with code -9; restarting in 1 s" in output
+        roles = _children_by_role(process.pid)
+        assert worker not in roles["worker"] and len(roles["worker"]) == 1
+        assert len(roles.get("beat", [])) == 1, f"one beat runs, not {roles}"
+        orphans = _museum_processes(data) - _tree(process.pid)
+        assert not orphans, f"left outside runmuseum's tree: {orphans}"
+
+        (beat,) = roles["beat"]
+        os.kill(beat, signal.SIGKILL)
+        _wait_for_output(log, "beat restarted (pid ", process)
+        roles = _children_by_role(process.pid)
+        assert beat not in roles["beat"] and len(roles["beat"]) == 1
+        assert _museum_processes(data) <= _tree(process.pid)
+        assert _get(f"http://127.0.0.1:{port}/admin/login/")[0] == 200
+        time.sleep(3)
+        log.seek(0)
+        assert log.read().count(" exited with code ") == 2, "a restarted child stays up"
+
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=60) == 0
+        deadline = time.monotonic() + 30
+        while _museum_processes(data) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert not _museum_processes(data), "processes left after runmuseum stopped"
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        for pid in _museum_processes(data):
+            with contextlib.suppress(psutil.NoSuchProcess):
+                psutil.Process(pid).kill()
         log.close()
 
 

@@ -16,14 +16,16 @@ import os
 import shutil
 import signal
 import tempfile
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
 from heritage_sites.processing import formats
 from heritage_sites.processing.archives import extract_archive, is_resource_fork
 from heritage_sites.processing.errors import Rejected
+from heritage_sites.processing.sandbox_registry import sandbox_forget, sandbox_record
 from heritage_sites.processing.types import DerivativeFile, PipelineOptions, PipelineResult
 
 __all__ = [
@@ -266,6 +268,8 @@ def run_pipeline_sandboxed(
     options: PipelineOptions,
     heartbeat: Callable[[], object] | None = None,
     heartbeat_every: float = 10.0,
+    runtime_dir: Path | None = None,
+    owned_folders: Sequence[Path] = (),
 ) -> PipelineResult:
     """Run ``run_pipeline`` in a sandbox child with memory and wall-clock limits.
 
@@ -276,7 +280,9 @@ def run_pipeline_sandboxed(
     (killed whole on timeout), sets RLIMIT_AS to ``options.memory_limit_bytes``, and hands
     its result back as JSON in a file. While it runs, ``heartbeat()`` is called every
     ``heartbeat_every`` seconds; if it returns False (another attempt took the scan over)
-    the child is stopped.
+    the child is stopped. With ``runtime_dir``, the run is recorded there (the child's pid and
+    its folders, with ``owned_folders``), so that ``sandboxes_sweep`` ends the child and removes
+    the folders if this process dies before it can (see sandbox_registry.py).
     """
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
@@ -292,14 +298,26 @@ def run_pipeline_sandboxed(
     }
     (control / "job.json").write_text(json.dumps(job))
     started = time.monotonic()
+    record = None
     try:
         from heritage_sites.processing import sandbox
 
-        with _plain_multiprocessing_parent():
+        with _plain_multiprocessing_parent(), _beating(heartbeat, heartbeat_every):
             child = _context().Process(
                 target=sandbox.child_main, args=(str(control / "job.json"),), name="scan-sandbox"
             )
             child.start()
+        if runtime_dir is not None:
+            try:
+                record = sandbox_record(
+                    Path(runtime_dir),
+                    pid=child.pid,
+                    worker_pid=os.getpid(),
+                    folders=[control, *owned_folders],
+                )
+            except OSError:
+                # Only the clean-up after a dead worker depends on it: the scan goes on.
+                logger.exception("Could not record the scan sandbox in %s", runtime_dir)
         outcome = _supervise(child, options.time_limit_s, heartbeat, heartbeat_every)
         seconds = round(time.monotonic() - started, 3)
         result_file = control / "result.json"
@@ -309,6 +327,34 @@ def run_pipeline_sandboxed(
         return _sandbox_failure(outcome, child.exitcode, options, seconds)
     finally:
         shutil.rmtree(control, ignore_errors=True)
+        if record is not None:
+            sandbox_forget(record)
+
+
+@contextlib.contextmanager
+def _beating(heartbeat: Callable[[], object] | None, every: float):
+    # The first start of the fork server imports the whole pipeline, which takes seconds on a
+    # busy machine: keep the caller's lease renewed meanwhile, or the reaper takes the scan
+    # back before the sandbox has even started.
+    if heartbeat is None:
+        yield
+        return
+    done = threading.Event()
+
+    def beat() -> None:
+        while not done.wait(every):
+            try:
+                heartbeat()
+            except Exception:  # a failed renewal must not stop the start
+                logger.exception("heartbeat failed while the scan sandbox was starting")
+
+    thread = threading.Thread(target=beat, name="scan-sandbox-start-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
 
 
 @contextlib.contextmanager

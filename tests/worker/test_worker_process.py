@@ -2,6 +2,9 @@
 killed mid-scan leaves no scan stuck and the original intact."""
 
 import json
+import signal
+import subprocess
+import sys
 import time
 
 import pytest
@@ -74,3 +77,54 @@ def test_killing_the_worker_mid_scan_leaves_no_scan_stuck(museum, tmp_path):
     if status["state"] == "failed":
         assert status["reason"], "a failed scan always says why"
     assert sha256(tmp_path / "media" / status["original"]) == original_before
+
+
+def test_an_empty_broker_message_is_set_aside_and_the_worker_goes_on(museum, tmp_path):
+    # kombu's own writer creates the file before it writes it: a reader can find it empty.
+    inbox = tmp_path / "var" / "broker" / "in"
+    inbox.mkdir(parents=True, exist_ok=True)
+    broken = inbox / "0_00000000-0000-0000-0000-000000000000.scans.msg"
+    broken.write_bytes(b"")
+    worker = museum.start_worker("w1")
+    scan_id = upload(museum, coloured_sphere_ply(tmp_path / "small.ply", 40, 60), "T-3")
+    status = museum.wait_for(scan_id, {"ready", "failed"}, timeout=180)
+    log = (tmp_path / "w1.log").read_text()
+    assert status["state"] == "ready", (status, log[-3000:])
+    assert worker.poll() is None, "the worker is still running"
+    assert "Unrecoverable error" not in log
+    assert (
+        f"WARNING museum.broker: Set aside a broker message that cannot be read ({broken.name}"
+        in log
+    )
+    assert (tmp_path / "var" / "broker" / "rejected" / broken.name).read_bytes() == b""
+    assert not broken.exists()
+
+
+def test_a_starting_worker_ends_a_sandbox_left_by_a_dead_one(museum, tmp_path):
+    from heritage_sites.processing.sandbox_registry import process_started, sandbox_record
+
+    # A sandbox recorded by a worker that is gone, as run_pipeline_sandboxed records them.
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    folder = tmp_path / "scan-left-behind"
+    folder.mkdir()
+    (folder / "original.ply").write_bytes(b"\0" * (1 << 20))
+    sandbox = subprocess.Popen(
+        [sys.executable, "-c", "import time; time.sleep(600)"], start_new_session=True
+    )
+    try:
+        runtime = tmp_path / "var" / "run" / "sandboxes"
+        sandbox_record(runtime, pid=sandbox.pid, worker_pid=dead.pid, folders=[folder])
+        museum.start_worker("w1")
+        deadline = time.monotonic() + 120
+        while folder.exists() and time.monotonic() < deadline:
+            time.sleep(0.5)
+        log = (tmp_path / "w1.log").read_text()
+        assert not folder.exists(), log[-3000:]
+        assert sandbox.wait(timeout=10) == -signal.SIGKILL
+        assert process_started(sandbox.pid) is None
+        assert not list(runtime.iterdir())
+        assert f"Ended scan sandbox {sandbox.pid}" in log
+    finally:
+        sandbox.kill()
+        sandbox.wait()

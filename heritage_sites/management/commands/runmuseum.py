@@ -6,13 +6,16 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from museum.embedded import ADMIN_USERNAME, Worker, admin_ensure
+from heritage_sites.scan_processing import scan_sandboxes_sweep
+from museum.embedded import ADMIN_USERNAME, admin_ensure, embedded_children
+from museum.supervisor import Supervisor
 
 DEFAULT_ADDRPORT = "127.0.0.1:8000"
 
 
 def _interrupt(signum, frame):
-    # SIGTERM ends the museum the way Ctrl-C does, so the worker is stopped on the way out.
+    # SIGTERM ends the museum the way Ctrl-C does, so the worker and beat are stopped on the way
+    # out.
     # Further signals are ignored: a second Ctrl-C (or a SIGINT forwarded by a wrapper such as
     # uv) must not cut the clean-up short and leave the worker behind. Stopping it is bounded.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -23,7 +26,8 @@ def _interrupt(signum, frame):
 class Command(BaseCommand):
     help = (
         "Run the museum with its demo content: migrate the database, load the demo, make sure "
-        "an admin account exists, start a Celery worker and serve on 127.0.0.1:8000."
+        "an admin account exists, start a Celery worker and beat (restarted if they die) and "
+        "serve on 127.0.0.1:8000."
     )
     requires_migrations_checks = False
 
@@ -45,14 +49,17 @@ class Command(BaseCommand):
         if not options["no_demo"]:
             call_command("load_demo", stdout=self.stdout, stderr=self.stderr)
         password = admin_ensure()
-        worker = None if options["no_worker"] else Worker()
+        supervisor = (
+            None
+            if options["no_worker"]
+            else Supervisor(embedded_children(), announce=self._announce)
+        )
         previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
         interrupted = False
         try:
-            if worker is not None:
-                pid = worker.start()
-                self.stdout.write(f"Celery worker started (pid {pid}).")
-            self._banner(addrport, password, worker is not None)
+            if supervisor is not None:
+                supervisor.start()
+            self._banner(addrport, password, supervisor is not None)
             call_command(
                 "runserver",
                 addrport,
@@ -70,14 +77,22 @@ class Command(BaseCommand):
         finally:
             for sig in previous:
                 signal.signal(sig, signal.SIG_IGN)
-            if worker is not None:
-                worker.stop()
-                self.stdout.write("Worker stopped.")
+            if supervisor is not None:
+                supervisor.stop()
+                # A scan sandbox leads its own session, outside the worker's group: end any
+                # the worker left running and remove their temporary folders.
+                scan_sandboxes_sweep()
+                self.stdout.write("Worker and beat stopped.")
             if not interrupted:
                 for sig, handler in previous.items():
                     signal.signal(sig, handler)
             # After an interrupt the signals stay ignored until the process ends, so a second
             # Ctrl-C during shutdown cannot turn a clean exit into a crash.
+
+    def _announce(self, message: str) -> None:
+        # Called from the supervisor's thread too: each line goes out whole and at once.
+        self.stdout.write(message)
+        self.stdout.flush()
 
     def _banner(self, addrport: str, password: str | None, with_worker: bool) -> None:
         host, _, port = addrport.rpartition(":")
@@ -109,7 +124,11 @@ class Command(BaseCommand):
                 else ""
             ),
             "  Background worker: "
-            + ("running beside the server" if with_worker else "not started (--no-worker)"),
+            + (
+                "a worker and beat beside the server, restarted if they stop"
+                if with_worker
+                else "not started (--no-worker)"
+            ),
             "  Stop with Ctrl-C.",
             "",
         ]
