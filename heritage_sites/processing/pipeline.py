@@ -21,9 +21,12 @@ from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
+from PIL import Image
+
 from heritage_sites.processing import formats
 from heritage_sites.processing.archives import extract_archive, is_resource_fork
-from heritage_sites.processing.errors import Rejected
+from heritage_sites.processing.errors import Rejected, technical_detail
+from heritage_sites.processing.references import texture_too_large_reason
 from heritage_sites.processing.types import DerivativeFile, PipelineOptions, PipelineResult
 
 __all__ = [
@@ -63,14 +66,21 @@ def run_pipeline(
             upload = _upgrade_gltf1(upload, unpacked, report)
         return _process(upload, workdir, options, report, timer)
     except formats.UnsupportedFormat as exc:
+        _keep_detail(report, exc.detail)
         return _failed(report, str(exc), "unsupported_format")
     except Rejected as exc:
+        _keep_detail(report, exc.detail)
         return _failed(report, exc.reason, exc.code)
     except MemoryError:
         raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        # A texture the pre-flight could not size (inside a buffer, say) opened by a loader.
+        _keep_detail(report, technical_detail(exc))
+        return _failed(report, texture_too_large_reason(None, None), "texture_too_large")
     except Exception as exc:  # a bug or a library failure, not the curator's doing
         logger.exception("the scan pipeline failed on %s", source.name)
-        report["internal_error"] = f"{type(exc).__name__}: {exc}"[:500]
+        report["internal_error"] = technical_detail(exc)
+        _keep_detail(report, report["internal_error"])
         return _failed(
             report,
             "Processing stopped on an internal error, not necessarily a fault in the file. "
@@ -127,6 +137,12 @@ def _process(upload, workdir: Path, options: PipelineOptions, report: dict, time
         for f in files
     ]
     return PipelineResult(state=READY, reason="", report=jsonable(report), derivatives=files)
+
+
+def _keep_detail(report: dict, detail: str) -> None:
+    # For staff (the admin shows the report); the curator's reason stays in plain words.
+    if detail:
+        report["technical_detail"] = detail[:500]
 
 
 class _Timer:
