@@ -13,7 +13,7 @@ import json
 import struct
 from pathlib import Path
 
-from heritage_sites.processing.errors import Rejected
+from heritage_sites.processing.errors import Rejected, technical_detail
 from heritage_sites.processing.preflight import MAX_FACES, Preflight, Upload
 from heritage_sites.processing.references import resolve_reference, texture_size
 
@@ -56,8 +56,25 @@ def load_json(raw: bytes, *, what: str) -> dict:
         doc = json.loads(raw.decode("utf-8-sig"))
     except RecursionError as exc:
         raise _invalid(f"The {what} JSON is nested too deeply to be a real model.") from exc
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise _invalid(f"The {what} is not valid JSON ({exc}). Export it again.") from exc
+    except UnicodeDecodeError as exc:
+        raise Rejected(
+            f"The {what} text is not UTF-8, as glTF requires. Export it again.",
+            code="invalid_gltf",
+            detail=technical_detail(exc),
+        ) from exc
+    except json.JSONDecodeError as exc:
+        raise Rejected(
+            f"The {what} is not valid JSON: it breaks off or has a stray character at line "
+            f"{exc.lineno:,}, column {exc.colno:,}. Export it again.",
+            code="invalid_gltf",
+            detail=technical_detail(exc),
+        ) from exc
+    except ValueError as exc:
+        raise Rejected(
+            f"The {what} is not valid JSON. Export it again.",
+            code="invalid_gltf",
+            detail=technical_detail(exc),
+        ) from exc
     if not isinstance(doc, dict):
         raise _invalid(f"The {what} JSON is not an object.")
     return doc
@@ -132,7 +149,10 @@ def _list(doc: dict, key: str) -> list:
 
 def _index(value, size: int, what: str) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < size:
-        raise _invalid(f"The glTF refers to {what} {value!r}, which does not exist.")
+        if isinstance(value, int) and not isinstance(value, bool):
+            raise _invalid(f"The glTF refers to {what} {value}, which does not exist.")
+        # Anything but a number would print in Python's own notation: not worth quoting.
+        raise _invalid(f"The glTF names a {what} with something that is not a number.")
     return value
 
 
@@ -149,7 +169,8 @@ def check_document(
             code="gltf1",
         )
     if not version.startswith("2"):
-        raise _invalid(f"The glTF declares version {version!r}; expected 2.0.")
+        shown = f"version {version[:20]}" if version else "no version"
+        raise _invalid(f"The glTF declares {shown}; expected 2.0.")
     for extension in doc.get("extensionsRequired") or []:
         why = UNDECODED_EXTENSIONS.get(extension)
         if extension == DRACO and _draco_available():
