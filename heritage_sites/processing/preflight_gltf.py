@@ -20,6 +20,9 @@ from heritage_sites.processing.references import resolve_reference, texture_size
 MAX_JSON_BYTES = 64 * 1024 * 1024
 MAX_DATA_URI_BYTES = 32 * 1024 * 1024
 MAX_NODES = 200_000
+# Exporters nest nodes a few dozen levels deep; trimesh walks a chain of parents for every
+# node, so a 100,000-deep chain (row 40 of HOSTILE-INPUTS) would take it hours.
+MAX_NODE_DEPTH = 1_000
 COMPONENT_SIZES = {5120: 1, 5121: 1, 5122: 2, 5123: 2, 5125: 4, 5126: 4}
 TYPE_COMPONENTS = {"SCALAR": 1, "VEC2": 2, "VEC3": 3, "VEC4": 4, "MAT2": 4, "MAT3": 9, "MAT4": 16}
 UNDECODED_EXTENSIONS = {
@@ -402,6 +405,18 @@ def _instanced_triangles(doc: dict, triangles: list[int]) -> int:
             "The glTF node hierarchy loops back on itself (a node is its own ancestor). Export "
             "the model again.",
             code="node_cycle",
+        )
+    depth = [0] * len(nodes)
+    for node in order:  # parents come before their children in this order
+        for kid in children[node]:
+            depth[kid] = max(depth[kid], depth[node] + 1)
+    deepest = max(depth, default=0)
+    if deepest > MAX_NODE_DEPTH:
+        raise _invalid(
+            f"The glTF node hierarchy is {deepest:,} levels deep, more than the "
+            f"{MAX_NODE_DEPTH:,} this server handles (real models nest a few dozen). Flatten "
+            "the hierarchy (apply the transforms) and export again.",
+            code="too_complex",
         )
     scenes = _list(doc, "scenes")
     if scenes:
