@@ -36,7 +36,8 @@ U = tests/test_scan_upload.py, W = tests/test_hostile_scans.py, here otherwise):
                           test_a_ply_whose_contents_do_not_fit_its_header_fails_in_plain_words
  31 OBJ bad indices       test_obj_face_indices_out_of_range_fail; H test_out_of_range_...;
                           test_an_obj_face_of_index_zero_is_read_as_a_degenerate_face
- 32 non-finite / huge     H test_nan_coordinates_are_an_error; test_coordinates_too_large_...
+ 32 non-finite / huge     H test_nan_coordinates_are_an_error; test_coordinates_too_large_...,
+                          test_obj_coordinates_of_1e308_..., test_the_poster_camera_is_never_...
  33 OBJ/MTL local file    H test_an_obj_material_library_outside_the_upload_is_refused, ...
  34 OBJ group explosion   test_an_obj_group_explosion_fails_as_too_complex
  35 glTF buffer LFI       H test_a_gltf_buffer_outside_the_upload_is_refused
@@ -186,6 +187,22 @@ def test_a_model_wider_than_the_earth_fails_before_the_poster(tmp_path):
     path = write(tmp_path / "wide.stl", binary_stl(tris))
     result = run_pipeline(path, fmt=None, workdir=tmp_path / "out", options=options)
     assert_failed(result, "too_large", "larger than the Earth", "unit")
+
+
+def test_the_poster_camera_is_never_aimed_with_nan():
+    # The report refuses such models first; the renderer still checks its own camera.
+    import numpy as np
+
+    from heritage_sites.processing.derivatives.glb import MeshArrays
+    from heritage_sites.processing.derivatives.render import BlankRender, make_stage
+
+    positions = np.array([[-3e38, 0, 0], [3e38, 0, 0], [0, 3e38, 0]], dtype=np.float32)
+    arrays = MeshArrays(positions=positions, faces=np.array([[0, 1, 2]], dtype=np.uint32))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # the normals overflow, as expected
+        with pytest.raises(BlankRender, match="too large to compute with") as caught:
+            make_stage(arrays)
+    assert_plain(str(caught.value))
 
 
 def test_a_model_far_from_the_origin_but_of_a_real_size_is_ready(tmp_path):
