@@ -16,13 +16,14 @@ from urllib.parse import unquote
 
 import numpy as np
 import trimesh
+from PIL import Image
 from trimesh.resolvers import Resolver
 
 from heritage_sites.processing import formats
 from heritage_sites.processing.errors import Rejected, technical_detail
 from heritage_sites.processing.obj_fast import read_obj
 from heritage_sites.processing.preflight import Preflight, Upload
-from heritage_sites.processing.references import resolve_reference
+from heritage_sites.processing.references import resolve_reference, texture_too_large_reason
 from heritage_sites.processing.text import decode_text
 
 logger = logging.getLogger(__name__)
@@ -75,6 +76,13 @@ def load_mesh(upload: Upload, preflight: Preflight) -> Loaded:
         return _flatten(loaded, upload.label)
     except (Rejected, MemoryError):
         raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        # A texture the pre-flight could not size, refused by Pillow as trimesh opened it.
+        raise Rejected(
+            texture_too_large_reason(None, None),
+            code="texture_too_large",
+            detail=technical_detail(exc),
+        ) from exc
     except IndexError as exc:
         raise Rejected(
             f"The {upload.label} faces refer to vertices that do not exist (an index out of "

@@ -162,6 +162,23 @@ def _index(value, size: int, what: str) -> int:
 def check_document(
     doc: dict, upload: Upload, result: Preflight, *, bin_length: int | None, bin_offset
 ) -> None:
+    """Check the glTF JSON against its buffers; raise Rejected with a curator's reason."""
+    try:
+        _check_document(doc, upload, result, bin_length=bin_length, bin_offset=bin_offset)
+    except (AttributeError, TypeError, KeyError) as exc:
+        # A list where an object belongs, a string where a number does...: a crafted or
+        # broken file, not a bug of ours.
+        raise Rejected(
+            "The glTF JSON has values of the wrong kind (for example a number where a list or "
+            "an object belongs), so it does not describe a model. Export it again.",
+            code="invalid_gltf",
+            detail=technical_detail(exc),
+        ) from exc
+
+
+def _check_document(
+    doc: dict, upload: Upload, result: Preflight, *, bin_length: int | None, bin_offset
+) -> None:
     asset = doc.get("asset") if isinstance(doc.get("asset"), dict) else {}
     version = str(asset.get("version", ""))
     result.info["gltf_version"] = version
@@ -335,7 +352,8 @@ def _check_images(
 ) -> None:
     for number, image in enumerate(_list(doc, "images")):
         uri = image.get("uri")
-        name = image.get("name") or f"image {number}"
+        given = image.get("name")
+        name = given[:100] if isinstance(given, str) and given.strip() else f"image {number}"
         if isinstance(uri, str) and uri.startswith("data:"):
             if len(uri) > MAX_DATA_URI_BYTES * 4 // 3 + 100:
                 raise Rejected(
@@ -363,17 +381,47 @@ def _check_images(
                 continue
             size = texture_size(found, name=uri)
             name = uri
-        elif "bufferView" in image and bin_offset is not None:
+        elif "bufferView" in image:
             view = views[_index(image["bufferView"], len(views), "buffer view")]
-            if view.get("buffer") != 0:
+            data = _view_bytes(doc, upload, base, view, bin_offset)
+            if data is None:
                 continue
-            with upload.main.open("rb") as handle:
-                handle.seek(bin_offset + view.get("byteOffset", 0))
-                data = handle.read(min(view.get("byteLength", 0), 64 * 1024 * 1024))
             size = texture_size(io.BytesIO(data), name=name)
         else:
             continue
         result.textures.append({"name": name, "width": size[0], "height": size[1]})
+
+
+MAX_TEXTURE_VIEW_BYTES = 64 * 1024 * 1024
+
+
+def _view_bytes(doc: dict, upload: Upload, base: Path, view: dict, bin_offset) -> bytes | None:
+    """The bytes of a buffer view holding an image (its header is all that is needed)."""
+    buffer = _list(doc, "buffers")[view["buffer"]]  # the index was checked with the views
+    offset = view.get("byteOffset", 0)
+    length = min(view.get("byteLength", 0), MAX_TEXTURE_VIEW_BYTES)
+    uri = buffer.get("uri")
+    if uri is None:
+        if bin_offset is None:
+            return None
+        path, start = upload.main, bin_offset + offset
+    elif uri.startswith("data:"):  # already capped at MAX_DATA_URI_BYTES by _check_buffers
+        head, _, payload = uri.partition(",")
+        try:
+            raw = base64.b64decode(payload) if head.endswith(";base64") else payload.encode()
+        except ValueError:
+            return None
+        return raw[offset : offset + length]
+    else:
+        found = resolve_reference(
+            uri, root=upload.root, base=base, owner="glTF", what="buffer", uri=True
+        )
+        if found is None:
+            return None
+        path, start = found, offset
+    with path.open("rb") as handle:
+        handle.seek(start)
+        return handle.read(length)
 
 
 def _instanced_triangles(doc: dict, triangles: list[int]) -> int:

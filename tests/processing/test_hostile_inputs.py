@@ -7,27 +7,28 @@ when the file is valid after all. Every reason goes through ``tests.plain_words.
 in tests/test_scan_upload.py; the five bad files of issue 8 also end ``failed`` through the
 real service in tests/test_hostile_scans.py.
 
-Row -> test (H = test_hostile_files.py, A = test_archives.py, S = test_sandbox.py,
-U = tests/test_scan_upload.py, W = tests/test_hostile_scans.py, here otherwise):
+Row -> test (H = test_hostile_files.py, S = test_sandbox.py, Z = test_hostile_archives.py,
+U = tests/test_scan_upload.py, here otherwise; A = test_archives.py checks the rules alone):
 
   1 oversize body         U test_it_refuses_a_file_over_the_limit_and_leaves_nothing_behind
                           (the proxy's 413 is the web layer's)
   2-5, 9-15               HTTP requests, not files: the web layer's tests (tests/api)
   6 hostile filename      U test_a_hostile_filename_is_only_a_display_name
   7 polyglot              U test_it_refuses_what_it_cannot_read_and_says_what_it_accepts,
+                          U test_a_polyglot_or_renamed_file_is_refused_for_what_it_is,
                           test_a_file_that_is_not_a_model_is_named_for_what_it_is (here),
                           test_a_valid_glb_with_html_inside_is_processed_as_a_model
   8 empty file            U test_it_refuses_an_empty_file; test_an_empty_file_fails
  16 ratio bomb            H test_a_zip_bomb_upload_fails_and_leaves_nothing_extracted
- 17 overlapping entries   test_an_overlapping_entry_zip_fails_as_damaged
- 18 nested archive        test_archive_rules_end_the_scan_failed[nested]
- 19 zip slip              test_a_zip_slip_entry_fails_and_writes_nothing_outside
- 20 symlink entry         test_archive_rules_end_the_scan_failed[symlink]
- 21 entry flood           test_an_entry_flood_fails_quickly_without_reading_entries
- 22 duplicate names       test_archive_rules_end_the_scan_failed[duplicate]
- 23 encrypted or exotic   test_archive_rules_end_the_scan_failed[encrypted, lzma]
- 24 corrupt or truncated  test_a_corrupt_zip_fails_in_plain_words[crc, truncated]
- 25 lying declared sizes  test_a_corrupt_zip_fails_in_plain_words[size_lie]
+ 17 overlapping entries   Z test_an_overlapping_entry_zip_fails_as_damaged
+ 18 nested archive        Z test_archive_rules_end_the_scan_failed[nested]
+ 19 zip slip              Z test_a_zip_slip_entry_fails_and_writes_nothing_outside
+ 20 symlink entry         Z test_archive_rules_end_the_scan_failed[symlink]
+ 21 entry flood           Z test_an_entry_flood_fails_quickly_without_reading_entries
+ 22 duplicate names       Z test_archive_rules_end_the_scan_failed[duplicate]
+ 23 encrypted or exotic   Z test_archive_rules_end_the_scan_failed[encrypted, lzma]
+ 24 corrupt or truncated  Z test_a_corrupt_zip_fails_in_plain_words[crc, truncated]
+ 25 lying declared sizes  Z test_a_corrupt_zip_fails_in_plain_words[size_lie]
  26 STL count lie         H test_an_stl_whose_triangle_count_lies_is_refused
  27 random ".stl"         test_random_bytes_under_any_model_name_are_not_called_an_stl
  28 huge ascii STL        test_an_ascii_stl_too_large_to_process_fails_on_its_pre_count
@@ -51,8 +52,10 @@ U = tests/test_scan_upload.py, W = tests/test_hostile_scans.py, here otherwise):
                           test_a_very_deep_node_chain_fails_quickly, ..._moderately_nested_...
  41 instancing bomb       H test_an_instancing_bomb_is_refused_before_flattening
  42 deep JSON             H test_deeply_nested_json_is_refused
- 43 missing POSITION      H test_a_primitive_without_positions_is_refused
+ 43 missing POSITION      H test_a_primitive_without_positions_is_refused;
+                          test_gltf_values_of_the_wrong_kind_fail_in_plain_words
  44 texture pixel flood   H test_a_texture_pixel_flood_is_refused;
+                          test_a_texture_inside_an_external_gltf_buffer_is_sized_...;
                           test_a_texture_pillow_only_warns_about_is_refused[_in_the_sandbox]
  45 texture parser tricks H test_a_texture_that_is_not_an_image_is_refused;
                           test_a_texture_with_a_huge_text_chunk_fails_in_plain_words
@@ -97,29 +100,7 @@ from .builders import (
     triangle_gltf,
     write,
 )
-
-
-def run(path, tmp_path):
-    options = PipelineOptions(make_turntable=False)
-    return run_pipeline(path, fmt=None, workdir=tmp_path / "out", options=options)
-
-
-def assert_failed(result, codes: str | set[str], *words: str) -> None:
-    """Failed, with one of ``codes`` in the report, the ``words`` in a plain reason."""
-    codes = {codes} if isinstance(codes, str) else codes
-    assert result.state == "failed", result
-    found = {error["code"] for error in result.report["errors"]}
-    assert found & codes, (found, result.reason)
-    for word in words:
-        assert word in result.reason, result.reason
-    assert_plain(result.reason)
-    assert not result.derivatives
-
-
-def assert_ready(result) -> None:
-    assert result.state == "ready", result.reason
-    assert {"web", "poster"} <= {item.kind for item in result.derivatives}
-
+from .hostile import assert_failed, assert_ready, run
 
 # Issue 8, finding 5: the bad files that failed as "internal error" or as a fake STL ---------
 
@@ -255,6 +236,36 @@ def test_the_poster_of_the_huge_stl_never_sees_a_nan_camera_in_the_sandbox(tmp_p
     assert_failed(result, "coordinates_too_large", "coordinates reach")
 
 
+def test_a_texture_inside_an_external_gltf_buffer_is_sized_before_loading(tmp_path):
+    import base64
+
+    doc = triangle_gltf()
+    geometry = base64.b64decode(doc["buffers"][0]["uri"].partition(",")[2])
+    picture = png_header(20_000, 20_000)
+    doc["buffers"][0] = {"uri": "data.bin", "byteLength": len(geometry) + len(picture)}
+    doc["bufferViews"].append(
+        {"buffer": 0, "byteOffset": len(geometry), "byteLength": len(picture)}
+    )
+    doc["images"] = [{"bufferView": 2, "mimeType": "image/png", "name": "skin"}]
+    doc["textures"] = [{"source": 0}]
+    doc["materials"] = [{"pbrMetallicRoughness": {"baseColorTexture": {"index": 0}}}]
+    doc["meshes"][0]["primitives"][0]["material"] = 0
+    upload = make_zip(
+        tmp_path / "m.zip", {"model.gltf": json.dumps(doc), "data.bin": geometry + picture}
+    )
+    assert_failed(run(upload, tmp_path), "texture_too_large", "skin", "20,000 x 20,000")
+
+
+@pytest.mark.parametrize(
+    "key, value", [("bufferViews", [1]), ("accessors", ["x"]), ("meshes", [{"primitives": 3}])]
+)
+def test_gltf_values_of_the_wrong_kind_fail_in_plain_words(tmp_path, key, value):
+    doc = triangle_gltf(**{key: value})
+    result = run(make_zip(tmp_path / "m.zip", {"model.gltf": json.dumps(doc)}), tmp_path)
+    assert_failed(result, "invalid_gltf", "wrong kind")
+    assert "internal_error" not in result.report
+
+
 PLY_HEAD = (
     "ply\nformat binary_little_endian 1.0\nelement vertex 3\n"
     "property float x\nproperty float y\nproperty float z\n"
@@ -348,116 +359,6 @@ def test_a_valid_glb_with_html_inside_is_processed_as_a_model(tmp_path):
     assert_ready(result)
     web = next(item for item in result.derivatives if item.kind == "web")
     assert b"<script>" not in web.path.read_bytes()  # the web copy is written anew
-
-
-# Archives (rows 16-25) ------------------------------------------------------------------
-
-
-def _symlink_zip(tmp_path):
-    link = zipfile.ZipInfo("texture.png")
-    link.external_attr = 0o120777 << 16
-    with zipfile.ZipFile(tmp_path / "link.zip", "w") as archive:
-        archive.writestr("model.obj", CUBE_OBJ)
-        archive.writestr(link, "/etc/passwd")
-    return tmp_path / "link.zip"
-
-
-def _encrypted_zip(tmp_path):
-    upload = make_zip(tmp_path / "secret.zip", {"model.obj": CUBE_OBJ})
-    data = bytearray(upload.read_bytes())
-    # zipfile cannot encrypt: set the "encrypted" flag in the local and central headers.
-    data[6] |= 0x1
-    data[data.rfind(b"PK\x01\x02") + 8] |= 0x1
-    return write(upload, bytes(data))
-
-
-def _lzma_zip(tmp_path):
-    with zipfile.ZipFile(tmp_path / "lzma.zip", "w", zipfile.ZIP_LZMA) as archive:
-        archive.writestr("model.obj", CUBE_OBJ)
-    return tmp_path / "lzma.zip"
-
-
-ARCHIVE_RULES = {
-    "nested": (
-        lambda t: make_zip(t / "a.zip", {"model.obj": CUBE_OBJ, "inner.zip": b"PK\x03\x04"}),
-        "nested_archive",
-        "another archive",
-    ),
-    "symlink": (_symlink_zip, "symlink", "symbolic link"),
-    "duplicate": (
-        lambda t: make_zip(t / "d.zip", {"Model.obj": CUBE_OBJ, "model.OBJ": CUBE_OBJ}),
-        "duplicate",
-        "same name",
-    ),
-    "encrypted": (_encrypted_zip, "unsupported_archive", "without a password"),
-    "lzma": (_lzma_zip, "unsupported_archive", "ordinary (deflate) compression"),
-}
-
-
-@pytest.mark.parametrize("rule", sorted(ARCHIVE_RULES))
-def test_archive_rules_end_the_scan_failed(tmp_path, rule):
-    build, code, words = ARCHIVE_RULES[rule]
-    assert_failed(run(build(tmp_path), tmp_path), code, words)
-
-
-@pytest.mark.parametrize(
-    "name", ["../../../../app/settings.py", "/etc/cron.d/x", "C:\\evil", "..\\..\\x"]
-)
-def test_a_zip_slip_entry_fails_and_writes_nothing_outside(tmp_path, name):
-    upload = make_zip(tmp_path / "slip.zip", {"model.obj": CUBE_OBJ, name: "x"})
-    before = sorted(p.name for p in tmp_path.parent.iterdir())
-    assert_failed(run(upload, tmp_path), "path", "outside the upload folder")
-    assert sorted(p.name for p in tmp_path.parent.iterdir()) == before
-    assert [p.name for p in tmp_path.rglob("*") if p.is_file()] == ["slip.zip"]
-
-
-def test_an_entry_flood_fails_quickly_without_reading_entries(tmp_path):
-    upload = make_zip(tmp_path / "flood.zip", {"model.obj": CUBE_OBJ})
-    data = bytearray(upload.read_bytes())
-    end = data.rfind(b"PK\x05\x06")
-    # A flood's end record: tens of thousands of entries, a directory of 60 MB.
-    struct.pack_into("<HHI", data, end + 8, 65_000, 65_000, 60_000_000)
-    started = time.monotonic()
-    result = run(write(upload, bytes(data)), tmp_path)
-    assert time.monotonic() - started < 2
-    assert_failed(result, {"unsupported_format", "too_many_members"}, "entries")
-
-
-def test_an_overlapping_entry_zip_fails_as_damaged(tmp_path):
-    # Two directory entries that share one compressed kernel (Fifield's construction).
-    upload = make_zip(tmp_path / "overlap.zip", {"a.obj": CUBE_OBJ * 50})
-    data = upload.read_bytes()
-    central = data.rfind(b"PK\x01\x02")
-    end = data.rfind(b"PK\x05\x06")
-    entry = bytearray(data[central:end])
-    entry[46 : 46 + 5] = b"b.obj"  # same offset, another name
-    record = bytearray(data[end:])
-    struct.pack_into("<HHI", record, 8, 2, 2, 2 * len(entry))
-    struct.pack_into("<I", record, 16, central)
-    write(upload, data[:end] + bytes(entry) + bytes(record))
-    result = run(upload, tmp_path)
-    assert_failed(result, {"corrupt_archive", "bomb", "duplicate"}, "zip")
-
-
-def _corrupt(kind: str, tmp_path):
-    upload = make_zip(tmp_path / "bad.zip", {"model.obj": CUBE_OBJ * 40})
-    data = bytearray(upload.read_bytes())
-    central = data.rfind(b"PK\x01\x02")
-    if kind == "crc":
-        data[14] ^= 0xFF  # the local header's CRC-32
-        data[central + 16] ^= 0xFF  # and the directory's, so that both agree and lie
-    elif kind == "truncated":
-        data = data[:-30]
-    elif kind == "size_lie":
-        struct.pack_into("<I", data, 22, 10)  # uncompressed size: 10 bytes
-        struct.pack_into("<I", data, central + 24, 10)
-    return write(upload, bytes(data))
-
-
-@pytest.mark.parametrize("kind", ["crc", "truncated", "size_lie"])
-def test_a_corrupt_zip_fails_in_plain_words(tmp_path, kind):
-    result = run(_corrupt(kind, tmp_path), tmp_path)
-    assert_failed(result, {"corrupt_archive", "unsupported_format"}, "damaged")
 
 
 # Mesh formats (rows 28-49) --------------------------------------------------------------
