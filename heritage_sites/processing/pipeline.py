@@ -220,7 +220,16 @@ def _upgrade_gltf1(upload, unpacked: Path, report: dict):
             return upload
     else:
         return upload
-    data = gltf1.convert(doc, body, root=upload.root, base=upload.main.parent)
+    try:
+        data = gltf1.convert(doc, body, root=upload.root, base=upload.main.parent)
+    except (AttributeError, TypeError, KeyError, IndexError, ValueError) as exc:
+        # Values of the wrong kind in a crafted or broken 1.0 file, not a bug of ours.
+        raise Rejected(
+            "The glTF 1.0 file has values of the wrong kind or refers to parts it does not "
+            "have, so it cannot be converted. Export it again as glTF 2.0.",
+            code="invalid_gltf",
+            detail=technical_detail(exc),
+        ) from exc
     unpacked.mkdir(parents=True, exist_ok=True)
     converted = unpacked / "converted-from-gltf1.glb"
     converted.write_bytes(data)

@@ -475,3 +475,11 @@ def test_script_in_gltf_names_does_not_stop_a_valid_model(tmp_path):
     result = run(write(tmp_path / "xss.glb", glb(doc)), tmp_path)
     assert_ready(result)
     assert "<script>" not in json.dumps(result.report)
+
+
+def test_a_gltf_1_file_with_values_of_the_wrong_kind_fails_in_plain_words(tmp_path):
+    doc = {"asset": {"version": "1.0"}, "scene": "s", "scenes": {"s": {"nodes": ["n"]}}}
+    doc.update(nodes={"n": {"meshes": ["m"]}}, meshes={"m": 5})
+    result = run(make_zip(tmp_path / "old.zip", {"model.gltf": json.dumps(doc)}), tmp_path)
+    assert_failed(result, "invalid_gltf", "glTF 1.0")
+    assert "internal_error" not in result.report
