@@ -116,6 +116,8 @@ def scan_upload(
         try:
             fmt = detect_format(path, filename)
         except UnsupportedFormat as exc:
+            if exc.detail:  # for staff; the curator reads the plain sentence
+                logger.info("Upload %r refused: %s", _clean_filename(filename), exc.detail)
             raise ScanRejected(str(exc), code="unsupported_format") from exc
         subject = {"artefact": artefact} if artefact is not None else {"site": site}
         existing = Scan.objects.filter(sha256=sha256, **subject).first()

@@ -9,6 +9,7 @@ import pytest
 from heritage_sites.models import Scan
 from heritage_sites.services import ScanRejected, scan_upload
 from tests.factories import TETRAHEDRON_OFF, ArtefactFactory, HeritageSiteFactory
+from tests.plain_words import assert_plain
 
 pytestmark = pytest.mark.django_db
 
@@ -66,15 +67,17 @@ def test_a_site_can_have_scans_too():
 
 def test_it_refuses_a_file_over_the_limit_and_leaves_nothing_behind(settings):
     settings.SCAN_UPLOAD_MAX_BYTES = 1000
-    with pytest.raises(ScanRejected, match="larger than the upload limit"):
+    with pytest.raises(ScanRejected, match="larger than the upload limit") as error:
         upload(binary_stl(40))
+    assert_plain(error.value.messages[0])
     assert not Scan.objects.exists()
     assert list(settings.FILE_UPLOAD_TEMP_DIR.iterdir()) == []
 
 
 def test_it_refuses_an_empty_file():
-    with pytest.raises(ScanRejected, match="empty"):
+    with pytest.raises(ScanRejected, match="empty") as error:
         upload(b"")
+    assert_plain(error.value.messages[0])
     assert not Scan.objects.exists()
 
 
@@ -91,6 +94,7 @@ def test_it_refuses_what_it_cannot_read_and_says_what_it_accepts(content, filena
     with pytest.raises(ScanRejected) as error:
         upload(content, filename=filename)
     assert hint in error.value.messages[0]
+    assert_plain(error.value.messages[0])
     assert not Scan.objects.exists()
 
 
@@ -99,3 +103,47 @@ def test_the_display_name_is_cleaned_but_never_used_as_a_key():
     scan = result.scan
     assert scan.original_filename == "evilgpj.off"
     assert scan.original.name == f"scans/{scan.public_id}/original/original.off"
+
+
+@pytest.mark.parametrize(
+    "content, filename, what",
+    [
+        (b"<html><script>alert(1)</script></html>", "model.glb", "an HTML web page"),
+        (b"\x89PNG\r\n\x1a\n" + b"\0" * 64 + b"<html><script>x()</script>", "p.stl", "a PNG image"),
+        (b"%PDF-1.4\n" + b"\0" * 200, "scan.ply", "a PDF document"),
+    ],
+)
+def test_a_polyglot_or_renamed_file_is_refused_for_what_it_is(content, filename, what):
+    # HOSTILE-INPUTS row 7: refused by its magic number, never stored.
+    with pytest.raises(ScanRejected) as error:
+        upload(content, filename=filename)
+    assert f"it looks like {what}." in error.value.messages[0]
+    assert_plain(error.value.messages[0])
+    assert not Scan.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "filename",
+    [
+        "../../x.off",
+        "scan.glb%00.php",
+        "a" * 10_000 + ".off",
+        "evil\u202egpj.off",
+        "two\r\nlines.off",
+        '<img src=x onerror="alert(1)">.off',
+    ],
+)
+def test_a_hostile_filename_is_only_a_display_name(filename, settings):
+    # HOSTILE-INPUTS row 6: the key is the scan's UUID, the display name is cleaned and
+    # capped, and the valid file inside still ends ready.
+    from heritage_sites.scan_processing import scan_process
+
+    settings.SCAN_SOFT_TIME_LIMIT = 150
+    scan = upload(TETRAHEDRON_OFF, filename=filename, unit="mm").scan
+    assert scan.original.name == f"scans/{scan.public_id}/original/original.off"
+    assert len(scan.original_filename) <= 255
+    assert "/" not in scan.original_filename and "\r" not in scan.original_filename
+    assert "\u202e" not in scan.original_filename
+    scan_process(scan_id=scan.pk)
+    scan.refresh_from_db()
+    assert scan.state == Scan.State.READY, scan.failure_reason

@@ -15,7 +15,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from heritage_sites.processing.errors import Rejected
+from heritage_sites.processing.errors import Rejected, technical_detail
 
 NESTED_SUFFIXES = (
     ".zip", ".7z", ".rar", ".tar", ".tgz", ".gz", ".bz2", ".xz", ".zst", ".3mf", ".zae",
@@ -117,8 +117,9 @@ def check_archive(path: Path, limits: ArchiveLimits) -> list[zipfile.ZipInfo]:
             infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise Rejected(
-            f"The zip archive is damaged and cannot be opened ({exc}). Create it again.",
+            "The zip archive is damaged and cannot be opened. Create it again.",
             code="corrupt_archive",
+            detail=technical_detail(exc),
         ) from exc
     if len(infos) > limits.max_entries:
         raise Rejected(
@@ -253,14 +254,19 @@ def extract_archive(path: Path, dest: Path, limits: ArchiveLimits | None = None)
         raise
     except FileExistsError as exc:
         shutil.rmtree(dest, ignore_errors=True)
+        # Named inside the zip: the server's own folder is nobody's business.
+        where = Path(exc.filename or "")
+        shown = where.relative_to(root).as_posix() if where.is_relative_to(root) else where.name
         raise Rejected(
-            f"The zip holds the same file twice ({exc.filename}). Rename one of them.",
+            f"The zip holds the same file twice ({shown}). Rename one of them.",
             code="duplicate",
         ) from exc
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
         shutil.rmtree(dest, ignore_errors=True)
         raise Rejected(
-            f"The zip archive is damaged and could not be extracted ({exc}). Create it again.",
+            "The zip archive is damaged (a file in it does not match its checksum or is cut "
+            "short) and could not be extracted. Create it again.",
             code="corrupt_archive",
+            detail=technical_detail(exc),
         ) from exc
     return written

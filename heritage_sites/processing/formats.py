@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
 import struct
 import zipfile
 from pathlib import Path
 
+from heritage_sites.processing import sniff
 from heritage_sites.processing.archives import ArchiveLimits, declared_entry_count, is_resource_fork
 
 ACCEPTED = (
@@ -36,14 +38,29 @@ LABELS = {
 }
 
 OBJ_WORDS = {"v", "f", "mtllib", "usemtl", "vt", "vn", "o", "g"}
+NOT_A_MODEL = "This file is not a 3D model this museum can read"
+UNKNOWN = f"{NOT_A_MODEL} (it is not STL, PLY, OBJ, OFF, glTF or GLB)."
+# Triangles of a binary STL looked at to tell a damaged STL from other binary data.
+STL_SAMPLE_TRIANGLES = 64
 
 
 class UnsupportedFormat(ValueError):
-    """The bytes are not a 3D format the museum accepts. The message says what is accepted."""
+    """The bytes are not a 3D format the museum accepts. The message says what is accepted.
+
+    ``detail`` is a technical cause for staff (a library's message), never shown to curators.
+    """
+
+    def __init__(self, message: str, *, detail: str = "") -> None:
+        super().__init__(message)
+        self.detail = detail
 
 
-def _refuse(what: str) -> UnsupportedFormat:
-    return UnsupportedFormat(f"{what} The museum accepts {ACCEPTED}.")
+def _refuse(what: str, *, detail: str = "") -> UnsupportedFormat:
+    return UnsupportedFormat(f"{what} The museum accepts {ACCEPTED}.", detail=detail)
+
+
+def _looks_like(what: str) -> UnsupportedFormat:
+    return _refuse(f"{NOT_A_MODEL}: it looks like {what}.")
 
 
 def detect_format(path: Path, filename: str = "", *, allow_loose: bool = False) -> str:
@@ -66,13 +83,16 @@ def detect_format(path: Path, filename: str = "", *, allow_loose: bool = False) 
         return PLY
     if _looks_like_binary_stl(head, size):
         return STL
+    what = sniff.describe(head, size)
+    if what is not None:
+        raise _looks_like(what)
     text = _text_prefix(head)
     if text is None:
-        if size >= 84 and not _mostly_text(head[84:]):
-            # Binary data with room for an STL header: let the STL pre-flight check say
-            # precisely what does not add up (its declared triangle count against the size).
+        if size >= 84 and _plausible_stl_triangles(head):
+            # A binary STL whose size does not match its header (truncated or padded): let
+            # the STL pre-flight say precisely what does not add up.
             return STL
-        raise _refuse("The file is not a 3D model this museum can read (unknown binary data).")
+        raise _refuse(UNKNOWN)
     stripped = text.lstrip()
     first_word = stripped.split(maxsplit=1)[0] if stripped else ""
     if first_word.upper() in {"OFF", "COFF", "NOFF", "CNOFF", "STOFF", "STCOFF"} or (
@@ -95,7 +115,7 @@ def detect_format(path: Path, filename: str = "", *, allow_loose: bool = False) 
         raise _refuse(
             "This is an OBJ file on its own. Put the .obj with its .mtl and textures in one .zip."
         )
-    raise _refuse("The file is not a 3D model this museum can read.")
+    raise _refuse(UNKNOWN)
 
 
 def _looks_like_binary_stl(head: bytes, size: int) -> bool:
@@ -108,11 +128,29 @@ def _looks_like_binary_stl(head: bytes, size: int) -> bool:
     return False
 
 
-def _mostly_text(data: bytes) -> bool:
-    if not data:
-        return True
-    printable = sum(1 for byte in data if byte in b"\t\n\r" or 32 <= byte < 127)
-    return printable / len(data) > 0.95
+def _plausible_stl_triangles(head: bytes) -> bool:
+    """Whether the bytes after an 84-byte header read as STL triangles.
+
+    Each triangle is 12 little-endian floats (a normal, three corners) and 2 spare bytes.
+    Exporters write finite numbers, with a unit (or zero) normal or modest coordinates; in
+    random bytes about one float in 256 is NaN or infinite and the magnitudes are spread over
+    the whole float range, so a triangle passes by chance about one time in eight. Three
+    quarters of up to 64 triangles passing is then out of reach of chance, while a truncated
+    or padded STL still reaches the STL pre-flight and hears what is wrong with it.
+    """
+    body = head[84:]
+    count = min(len(body) // 50, STL_SAMPLE_TRIANGLES)
+    if count == 0:
+        return False
+    good = 0
+    for number in range(count):
+        values = struct.unpack_from("<12f", body, number * 50)
+        if not all(math.isfinite(value) for value in values):
+            continue
+        normal, corners = values[:3], values[3:]
+        if all(abs(v) <= 1.001 for v in normal) or all(abs(v) < 1e9 for v in corners):
+            good += 1
+    return good >= max(1, count * 3 // 4)
 
 
 def _text_prefix(head: bytes) -> str | None:
@@ -137,11 +175,23 @@ def _zip_format(path: Path) -> str:
     try:
         with zipfile.ZipFile(path) as archive:
             names = [info.filename.lower() for info in archive.infolist()]
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise _refuse(f"The zip archive is damaged and cannot be opened ({exc}).") from exc
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise _refuse(
+            "The zip archive is damaged and cannot be opened. Create the zip again.",
+            detail=f"{type(exc).__name__}: {exc}",
+        ) from exc
     names = [name for name in names if not is_resource_fork(name)]
     if any(name.endswith(".gltf") or name.endswith(".glb") for name in names):
         return GLTF_ZIP
     if any(name.endswith(".obj") for name in names):
         return OBJ_ZIP
+    what = sniff.describe_zip(names)
+    if what is not None:
+        raise _looks_like(what)
+    single = [name for name in names if name.endswith((".stl", ".ply", ".off"))]
+    if single:
+        raise _refuse(
+            f"The zip holds {single[0].rsplit('/', 1)[-1]} but no .obj, .gltf or .glb file. "
+            "Upload an STL, PLY or OFF file on its own, not zipped."
+        )
     raise _refuse("The zip holds no .obj, .gltf or .glb file.")

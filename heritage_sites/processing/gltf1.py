@@ -47,9 +47,10 @@ class _Ids:
         self.index = {name: number for number, name in enumerate(value)}
 
     def __call__(self, name) -> int:
-        if name not in self.index:
+        if not isinstance(name, str) or name not in self.index:
+            shown = f"'{name[:80]}'" if isinstance(name, str) else "something that is not a name"
             raise Rejected(
-                f"The glTF 1.0 file refers to {name!r}, which does not exist.",
+                f"The glTF 1.0 file refers to {shown}, which does not exist.",
                 code="invalid_gltf",
             )
         return self.index[name]

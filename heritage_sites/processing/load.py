@@ -16,13 +16,14 @@ from urllib.parse import unquote
 
 import numpy as np
 import trimesh
+from PIL import Image
 from trimesh.resolvers import Resolver
 
 from heritage_sites.processing import formats
-from heritage_sites.processing.errors import Rejected
+from heritage_sites.processing.errors import Rejected, technical_detail
 from heritage_sites.processing.obj_fast import read_obj
 from heritage_sites.processing.preflight import Preflight, Upload
-from heritage_sites.processing.references import resolve_reference
+from heritage_sites.processing.references import resolve_reference, texture_too_large_reason
 from heritage_sites.processing.text import decode_text
 
 logger = logging.getLogger(__name__)
@@ -75,6 +76,13 @@ def load_mesh(upload: Upload, preflight: Preflight) -> Loaded:
         return _flatten(loaded, upload.label)
     except (Rejected, MemoryError):
         raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        # A texture the pre-flight could not size, refused by Pillow as trimesh opened it.
+        raise Rejected(
+            texture_too_large_reason(None, None),
+            code="texture_too_large",
+            detail=technical_detail(exc),
+        ) from exc
     except IndexError as exc:
         raise Rejected(
             f"The {upload.label} faces refer to vertices that do not exist (an index out of "
@@ -83,12 +91,14 @@ def load_mesh(upload: Upload, preflight: Preflight) -> Loaded:
         ) from exc
     except Exception as exc:  # trimesh raises whatever its parsers hit; all mean "unreadable"
         logger.info("trimesh could not read %s: %r", upload.main.name, exc)
-        detail = str(exc).strip().splitlines()[0][:160] if str(exc).strip() else ""
+        # The parser's own words ("PLY is unexpected length!", "does not fit into a C int")
+        # mean nothing to a curator: they go to the report's technical detail for staff.
         raise Rejected(
-            f"The {upload.label} file could not be read ({type(exc).__name__}"
-            f"{': ' + detail if detail else ''}). It is damaged or uses a feature this server "
-            "does not read: export it again.",
+            f"The {upload.label} file could not be read: its contents do not match its own "
+            "description of them, or it uses a feature this server does not read. It is "
+            "damaged or was written by an unusual exporter: export it again.",
             code="unreadable",
+            detail=technical_detail(exc),
         ) from exc
 
 
@@ -215,8 +225,10 @@ def _flatten(loaded, label: str) -> Loaded:
 def _check_indices(mesh: trimesh.Trimesh, label: str) -> None:
     faces = np.asarray(mesh.faces)
     if faces.size and (faces.min() < 0 or faces.max() >= len(mesh.vertices)):
+        high = int(faces.max())
+        which = f"vertex {high:,}" if high >= len(mesh.vertices) else "a vertex number below zero"
         raise Rejected(
-            f"The {label} faces refer to vertex {int(faces.max()):,} but there are only "
+            f"The {label} faces refer to {which} but there are only "
             f"{len(mesh.vertices):,} vertices (an index out of range). The file is damaged: "
             "export it again.",
             code="invalid_indices",

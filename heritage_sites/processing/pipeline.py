@@ -22,9 +22,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
+from PIL import Image
+
 from heritage_sites.processing import formats
 from heritage_sites.processing.archives import extract_archive, is_resource_fork
-from heritage_sites.processing.errors import Rejected
+from heritage_sites.processing.errors import Rejected, technical_detail
+from heritage_sites.processing.references import texture_too_large_reason
 from heritage_sites.processing.sandbox_registry import sandbox_forget, sandbox_record
 from heritage_sites.processing.types import DerivativeFile, PipelineOptions, PipelineResult
 
@@ -65,14 +68,21 @@ def run_pipeline(
             upload = _upgrade_gltf1(upload, unpacked, report)
         return _process(upload, workdir, options, report, timer)
     except formats.UnsupportedFormat as exc:
+        _keep_detail(report, exc.detail)
         return _failed(report, str(exc), "unsupported_format")
     except Rejected as exc:
+        _keep_detail(report, exc.detail)
         return _failed(report, exc.reason, exc.code)
     except MemoryError:
         raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        # A texture the pre-flight could not size (inside a buffer, say) opened by a loader.
+        _keep_detail(report, technical_detail(exc))
+        return _failed(report, texture_too_large_reason(None, None), "texture_too_large")
     except Exception as exc:  # a bug or a library failure, not the curator's doing
         logger.exception("the scan pipeline failed on %s", source.name)
-        report["internal_error"] = f"{type(exc).__name__}: {exc}"[:500]
+        report["internal_error"] = technical_detail(exc)
+        _keep_detail(report, report["internal_error"])
         return _failed(
             report,
             "Processing stopped on an internal error, not necessarily a fault in the file. "
@@ -129,6 +139,12 @@ def _process(upload, workdir: Path, options: PipelineOptions, report: dict, time
         for f in files
     ]
     return PipelineResult(state=READY, reason="", report=jsonable(report), derivatives=files)
+
+
+def _keep_detail(report: dict, detail: str) -> None:
+    # For staff (the admin shows the report); the curator's reason stays in plain words.
+    if detail:
+        report["technical_detail"] = detail[:500]
 
 
 class _Timer:
@@ -206,7 +222,16 @@ def _upgrade_gltf1(upload, unpacked: Path, report: dict):
             return upload
     else:
         return upload
-    data = gltf1.convert(doc, body, root=upload.root, base=upload.main.parent)
+    try:
+        data = gltf1.convert(doc, body, root=upload.root, base=upload.main.parent)
+    except (AttributeError, TypeError, KeyError, IndexError, ValueError) as exc:
+        # Values of the wrong kind in a crafted or broken 1.0 file, not a bug of ours.
+        raise Rejected(
+            "The glTF 1.0 file has values of the wrong kind or refers to parts it does not "
+            "have, so it cannot be converted. Export it again as glTF 2.0.",
+            code="invalid_gltf",
+            detail=technical_detail(exc),
+        ) from exc
     unpacked.mkdir(parents=True, exist_ok=True)
     converted = unpacked / "converted-from-gltf1.glb"
     converted.write_bytes(data)

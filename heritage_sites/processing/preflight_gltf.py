@@ -13,13 +13,16 @@ import json
 import struct
 from pathlib import Path
 
-from heritage_sites.processing.errors import Rejected
+from heritage_sites.processing.errors import Rejected, technical_detail
 from heritage_sites.processing.preflight import MAX_FACES, Preflight, Upload
 from heritage_sites.processing.references import resolve_reference, texture_size
 
 MAX_JSON_BYTES = 64 * 1024 * 1024
 MAX_DATA_URI_BYTES = 32 * 1024 * 1024
 MAX_NODES = 200_000
+# Exporters nest nodes a few dozen levels deep; trimesh walks a chain of parents for every
+# node, so a 100,000-deep chain (row 40 of HOSTILE-INPUTS) would take it hours.
+MAX_NODE_DEPTH = 1_000
 COMPONENT_SIZES = {5120: 1, 5121: 1, 5122: 2, 5123: 2, 5125: 4, 5126: 4}
 TYPE_COMPONENTS = {"SCALAR": 1, "VEC2": 2, "VEC3": 3, "VEC4": 4, "MAT2": 4, "MAT3": 9, "MAT4": 16}
 UNDECODED_EXTENSIONS = {
@@ -56,8 +59,25 @@ def load_json(raw: bytes, *, what: str) -> dict:
         doc = json.loads(raw.decode("utf-8-sig"))
     except RecursionError as exc:
         raise _invalid(f"The {what} JSON is nested too deeply to be a real model.") from exc
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise _invalid(f"The {what} is not valid JSON ({exc}). Export it again.") from exc
+    except UnicodeDecodeError as exc:
+        raise Rejected(
+            f"The {what} text is not UTF-8, as glTF requires. Export it again.",
+            code="invalid_gltf",
+            detail=technical_detail(exc),
+        ) from exc
+    except json.JSONDecodeError as exc:
+        raise Rejected(
+            f"The {what} is not valid JSON: it breaks off or has a stray character at line "
+            f"{exc.lineno:,}, column {exc.colno:,}. Export it again.",
+            code="invalid_gltf",
+            detail=technical_detail(exc),
+        ) from exc
+    except ValueError as exc:
+        raise Rejected(
+            f"The {what} is not valid JSON. Export it again.",
+            code="invalid_gltf",
+            detail=technical_detail(exc),
+        ) from exc
     if not isinstance(doc, dict):
         raise _invalid(f"The {what} JSON is not an object.")
     return doc
@@ -132,11 +152,31 @@ def _list(doc: dict, key: str) -> list:
 
 def _index(value, size: int, what: str) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < size:
-        raise _invalid(f"The glTF refers to {what} {value!r}, which does not exist.")
+        if isinstance(value, int) and not isinstance(value, bool):
+            raise _invalid(f"The glTF refers to {what} {value}, which does not exist.")
+        # Anything but a number would print in Python's own notation: not worth quoting.
+        raise _invalid(f"The glTF names a {what} with something that is not a number.")
     return value
 
 
 def check_document(
+    doc: dict, upload: Upload, result: Preflight, *, bin_length: int | None, bin_offset
+) -> None:
+    """Check the glTF JSON against its buffers; raise Rejected with a curator's reason."""
+    try:
+        _check_document(doc, upload, result, bin_length=bin_length, bin_offset=bin_offset)
+    except (AttributeError, TypeError, KeyError) as exc:
+        # A list where an object belongs, a string where a number does...: a crafted or
+        # broken file, not a bug of ours.
+        raise Rejected(
+            "The glTF JSON has values of the wrong kind (for example a number where a list or "
+            "an object belongs), so it does not describe a model. Export it again.",
+            code="invalid_gltf",
+            detail=technical_detail(exc),
+        ) from exc
+
+
+def _check_document(
     doc: dict, upload: Upload, result: Preflight, *, bin_length: int | None, bin_offset
 ) -> None:
     asset = doc.get("asset") if isinstance(doc.get("asset"), dict) else {}
@@ -149,7 +189,8 @@ def check_document(
             code="gltf1",
         )
     if not version.startswith("2"):
-        raise _invalid(f"The glTF declares version {version!r}; expected 2.0.")
+        shown = f"version {version[:20]}" if version else "no version"
+        raise _invalid(f"The glTF declares {shown}; expected 2.0.")
     for extension in doc.get("extensionsRequired") or []:
         why = UNDECODED_EXTENSIONS.get(extension)
         if extension == DRACO and _draco_available():
@@ -311,7 +352,8 @@ def _check_images(
 ) -> None:
     for number, image in enumerate(_list(doc, "images")):
         uri = image.get("uri")
-        name = image.get("name") or f"image {number}"
+        given = image.get("name")
+        name = given[:100] if isinstance(given, str) and given.strip() else f"image {number}"
         if isinstance(uri, str) and uri.startswith("data:"):
             if len(uri) > MAX_DATA_URI_BYTES * 4 // 3 + 100:
                 raise Rejected(
@@ -339,17 +381,47 @@ def _check_images(
                 continue
             size = texture_size(found, name=uri)
             name = uri
-        elif "bufferView" in image and bin_offset is not None:
+        elif "bufferView" in image:
             view = views[_index(image["bufferView"], len(views), "buffer view")]
-            if view.get("buffer") != 0:
+            data = _view_bytes(doc, upload, base, view, bin_offset)
+            if data is None:
                 continue
-            with upload.main.open("rb") as handle:
-                handle.seek(bin_offset + view.get("byteOffset", 0))
-                data = handle.read(min(view.get("byteLength", 0), 64 * 1024 * 1024))
             size = texture_size(io.BytesIO(data), name=name)
         else:
             continue
         result.textures.append({"name": name, "width": size[0], "height": size[1]})
+
+
+MAX_TEXTURE_VIEW_BYTES = 64 * 1024 * 1024
+
+
+def _view_bytes(doc: dict, upload: Upload, base: Path, view: dict, bin_offset) -> bytes | None:
+    """The bytes of a buffer view holding an image (its header is all that is needed)."""
+    buffer = _list(doc, "buffers")[view["buffer"]]  # the index was checked with the views
+    offset = view.get("byteOffset", 0)
+    length = min(view.get("byteLength", 0), MAX_TEXTURE_VIEW_BYTES)
+    uri = buffer.get("uri")
+    if uri is None:
+        if bin_offset is None:
+            return None
+        path, start = upload.main, bin_offset + offset
+    elif uri.startswith("data:"):  # already capped at MAX_DATA_URI_BYTES by _check_buffers
+        head, _, payload = uri.partition(",")
+        try:
+            raw = base64.b64decode(payload) if head.endswith(";base64") else payload.encode()
+        except ValueError:
+            return None
+        return raw[offset : offset + length]
+    else:
+        found = resolve_reference(
+            uri, root=upload.root, base=base, owner="glTF", what="buffer", uri=True
+        )
+        if found is None:
+            return None
+        path, start = found, offset
+    with path.open("rb") as handle:
+        handle.seek(start)
+        return handle.read(length)
 
 
 def _instanced_triangles(doc: dict, triangles: list[int]) -> int:
@@ -381,6 +453,18 @@ def _instanced_triangles(doc: dict, triangles: list[int]) -> int:
             "The glTF node hierarchy loops back on itself (a node is its own ancestor). Export "
             "the model again.",
             code="node_cycle",
+        )
+    depth = [0] * len(nodes)
+    for node in order:  # parents come before their children in this order
+        for kid in children[node]:
+            depth[kid] = max(depth[kid], depth[node] + 1)
+    deepest = max(depth, default=0)
+    if deepest > MAX_NODE_DEPTH:
+        raise _invalid(
+            f"The glTF node hierarchy is {deepest:,} levels deep, more than the "
+            f"{MAX_NODE_DEPTH:,} this server handles (real models nest a few dozen). Flatten "
+            "the hierarchy (apply the transforms) and export again.",
+            code="too_complex",
         )
     scenes = _list(doc, "scenes")
     if scenes:

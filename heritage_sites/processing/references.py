@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import posixpath
 import re
+import struct
+import warnings
 from pathlib import Path
 from urllib.parse import unquote
 
 from PIL import Image
 
-from heritage_sites.processing.errors import Rejected
+from heritage_sites.processing.errors import Rejected, technical_detail
 
 SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:")
 MAX_TEXTURE_SIDE = 16384
@@ -53,35 +56,87 @@ def resolve_reference(
 
 
 def texture_size(source, *, name: str) -> tuple[int, int]:
-    """Read a texture's pixel size from its header and refuse pixel floods and odd formats."""
+    """Read a texture's pixel size from its header and refuse pixel floods and odd formats.
+
+    Pillow only warns (DecompressionBombWarning) about an image between its pixel limit and
+    twice that; the warning is made an error here, for this call only, so that no texture is
+    accepted on a warning whatever the process's warning filters are.
+    """
     try:
-        with Image.open(source, formats=TEXTURE_FORMATS) as image:
-            width, height = image.size
-    except Image.DecompressionBombError as exc:
-        raise Rejected(_too_large(name, None), code="texture_too_large") from exc
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(source, formats=TEXTURE_FORMATS) as image:
+                width, height = image.size
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        declared = _declared_size(source)
+        if declared is None or _too_many_pixels(*declared):
+            raise Rejected(
+                texture_too_large_reason(name, declared),
+                code="texture_too_large",
+                detail=technical_detail(exc),
+            ) from exc
+        # Within this museum's limits but above a lower limit this process runs with.
+        width, height = declared
     except (OSError, ValueError, SyntaxError) as exc:
         raise Rejected(
             f"The texture {name} is not a PNG, JPEG or WebP image this server can read. "
             "Save it again as PNG or JPEG.",
             code="texture_unreadable",
+            detail=technical_detail(exc),
         ) from exc
-    if max(width, height) > MAX_TEXTURE_SIDE or width * height > MAX_TEXTURE_PIXELS:
-        raise Rejected(_too_large(name, (width, height)), code="texture_too_large")
+    if _too_many_pixels(width, height):
+        raise Rejected(texture_too_large_reason(name, (width, height)), code="texture_too_large")
     return width, height
 
 
-def _too_large(name: str, size: tuple[int, int] | None) -> str:
-    shown = f" ({size[0]:,} x {size[1]:,} px)" if size else ""
+def _too_many_pixels(width: int, height: int) -> bool:
+    return max(width, height) > MAX_TEXTURE_SIDE or width * height > MAX_TEXTURE_PIXELS
+
+
+def _declared_size(source) -> tuple[int, int] | None:
+    """The size a texture's header declares, read without Pillow's pixel-flood check.
+
+    Pillow's format readers only parse the header when an image is opened (the pixels are
+    decoded later, on demand), so this costs what opening costs, whatever the declared size.
+    """
+    Image.init()
+    try:
+        with contextlib.ExitStack() as stack:
+            if isinstance(source, (str, Path)):
+                handle = stack.enter_context(open(source, "rb"))
+            else:
+                handle = source
+            for kind in TEXTURE_FORMATS:
+                if kind not in Image.OPEN:
+                    continue
+                factory, accept = Image.OPEN[kind]
+                handle.seek(0)
+                prefix = handle.read(16)
+                if accept and not accept(prefix):
+                    continue
+                handle.seek(0)
+                try:
+                    return tuple(factory(handle, "").size)
+                except (OSError, ValueError, SyntaxError, struct.error):
+                    continue
+    except OSError:
+        return None
+    return None
+
+
+def texture_too_large_reason(name: str | None, size: tuple[int, int] | None) -> str:
+    """The curator's reason for a texture above this museum's size limit."""
+    what = f"The texture {name}" if name else "A texture of this model"
+    shown = f" (it is {size[0]:,} x {size[1]:,} pixels)" if size else ""
     return (
-        f"The texture {name}{shown} is larger than {MAX_TEXTURE_SIDE:,} px on a side. "
-        "Reduce it (8,192 px is plenty for the web) and upload again."
+        f"{what} is larger than {MAX_TEXTURE_SIDE:,} px on a side{shown}; the largest this "
+        f"museum accepts is {MAX_TEXTURE_SIDE:,} x {MAX_TEXTURE_SIDE:,} pixels. Reduce it "
+        "(8,192 px is plenty for the web) and upload again."
     )
 
 
 def harden_pillow() -> None:
     """Make Pillow refuse pixel floods and decode only the image formats textures use."""
-    import warnings
-
     Image.MAX_IMAGE_PIXELS = MAX_TEXTURE_PIXELS
     warnings.simplefilter("error", Image.DecompressionBombWarning)
     Image.init()

@@ -17,6 +17,20 @@ from heritage_sites.processing.load import weld
 MM_PER_UNIT = {"mm": 1.0, "cm": 10.0, "m": 1000.0, "in": 25.4}
 UNIT_NAMES = {"mm": "millimetres", "cm": "centimetres", "m": "metres", "in": "inches"}
 CATALOGUE_TOLERANCE = 0.20
+# Two bounds keep every later computation finite, checked before it runs.
+# MAX_COORDINATE, in the file's own units, guards the report's float64 arithmetic: twice a
+# face's area is a product of coordinate differences and its length a sum of their fourth
+# powers ((2e15)^4 ~ 1e61, far below float64's 1.8e308), volumes are cubes, and welding
+# rounds at 1e-8 (it scales by 1e8). Real scans are nowhere near: a site geo-referenced in
+# millimetres (Earth-centred coordinates) stays below 1e10. Crafted STLs reach 3e38.
+MAX_COORDINATE = 1e15
+# MAX_EXTENT_MM guards the derivatives, which are centred, in metres and 32-bit floats
+# (glTF's only float type, at most 3.4e38): the poster camera's radius is a sum of squared
+# extents, and a vertex normal's length a sum of squares of cross products summed over the
+# faces round the vertex, i.e. fourth powers of edge lengths times the valence squared. At
+# 1e7 m (10,000 km, the size of the Earth) that is ~1e29 times valence^2: finite for any real
+# mesh. Above it the products overflow and the poster's camera turns into NaN.
+MAX_EXTENT_MM = 1e10
 
 
 def _issue(code: str, message: str) -> dict:
@@ -66,6 +80,19 @@ def build_report(
             )
         )
         return report
+    largest = float(np.abs(vertices).max()) if len(vertices) else 0.0
+    if largest > MAX_COORDINATE:
+        report["largest_coordinate"] = largest
+        errors.append(
+            _issue(
+                "coordinates_too_large",
+                f"The model's coordinates reach {largest:.3g}, far beyond the "
+                f"{MAX_COORDINATE:.0e} this museum can compute with (even a whole site in "
+                "millimetres stays below 1e+10). The file's numbers are damaged or were "
+                "written in the wrong unit: export the model again.",
+            )
+        )
+        return report
     report.update(_topology(vertices, faces, warnings))
     doubled_area = report.pop("_doubled_area")
     if report["degenerate_faces"] == len(faces):
@@ -79,6 +106,19 @@ def build_report(
         return report
     report.update(_measures(vertices, faces, doubled_area, report, warnings))
     report.update(_dimensions(vertices, fmt, declared_unit, catalogue_dimensions_mm, warnings))
+    widest = max(report["extents_mm"])
+    if widest > MAX_EXTENT_MM:
+        unit = UNIT_NAMES[report["unit"]]
+        errors.append(
+            _issue(
+                "too_large",
+                f"Read in {unit}, the model is {widest / 1e6:,.0f} km across, larger than the "
+                f"Earth ({MAX_EXTENT_MM / 1e6:,.0f} km is the most this museum computes with). "
+                "The file's numbers are damaged, or its unit is wrong: declare the right unit "
+                "or export the model again.",
+            )
+        )
+        return report
     for key in ("surface_area", "volume"):
         if report.get(key) is not None:
             factor = report["mm_per_unit"] ** (2 if key == "surface_area" else 3)

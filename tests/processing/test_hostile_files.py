@@ -13,6 +13,7 @@ import pytest
 
 from heritage_sites.processing import preflight_gltf
 from heritage_sites.processing.pipeline import PipelineOptions, run_pipeline
+from tests.plain_words import assert_plain
 
 from .builders import (
     CUBE_OBJ,
@@ -36,6 +37,7 @@ def assert_failed(result, code: str, *words: str):
     assert code in codes, (codes, result.reason)
     for word in words:
         assert word in result.reason, result.reason
+    assert_plain(result.reason)
     assert not result.derivatives
 
 
@@ -283,6 +285,7 @@ def test_random_bytes_are_refused_as_an_unknown_format(tmp_path):
     result = run(write(tmp_path / "noise.bin", data), tmp_path)
     assert result.state == "failed"
     assert result.reason
+    assert_failed(result, "unsupported_format", "not STL, PLY, OBJ, OFF, glTF or GLB")
 
 
 def test_an_unsupported_format_lists_what_is_accepted(tmp_path):

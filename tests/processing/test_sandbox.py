@@ -13,6 +13,7 @@ import psutil
 import pytest
 
 from heritage_sites.processing.pipeline import PipelineOptions, run_pipeline_sandboxed
+from tests.plain_words import assert_plain
 
 from .builders import binary_stl, tetrahedron, write
 
@@ -59,6 +60,7 @@ def test_a_hung_child_is_stopped_at_the_time_limit_with_its_whole_group(stl, tmp
     assert result.state == "failed"
     assert result.report["errors"][0]["code"] == "timeout"
     assert "longer than the 3 s allowed" in result.reason
+    assert_plain(result.reason)
     assert _gone(int(pidfile.read_text())), "the child's helper process outlived the timeout"
 
 
@@ -68,6 +70,7 @@ def test_a_child_that_exhausts_its_memory_limit_fails_with_a_reason(stl, tmp_pat
     assert result.state == "failed"
     assert result.report["errors"][0]["code"] == "resource_limit"
     assert "more than the 1 GiB of memory" in result.reason
+    assert_plain(result.reason)
 
 
 def test_a_crashing_child_fails_with_a_reason_and_the_caller_survives(stl, tmp_path, monkeypatch):
@@ -76,6 +79,7 @@ def test_a_crashing_child_fails_with_a_reason_and_the_caller_survives(stl, tmp_p
     assert result.state == "failed"
     assert result.report["errors"][0]["code"] == "crash"
     assert "SIGSEGV" in result.reason
+    assert_plain(result.reason)
     assert os.getpid() == psutil.Process().pid  # still here
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import trimesh
 
-from ..errors import Rejected
+from ..errors import Rejected, technical_detail
 from ..types import DerivativeFile
 from .glb import MAX_TEXTURE_PX, MeshArrays, write_glb
 from .gltfpack import Compressor, GltfpackFailed, GltfpackUnavailable
@@ -40,8 +40,8 @@ class DerivativeError(Rejected):
     internal error.
     """
 
-    def __init__(self, reason: str, *, code: str = "derivatives") -> None:
-        super().__init__(reason, code=code)
+    def __init__(self, reason: str, *, code: str = "derivatives", detail: str = "") -> None:
+        super().__init__(reason, code=code, detail=detail)
 
 
 def build_derivatives(
@@ -71,11 +71,16 @@ def build_derivatives(
     except GltfpackUnavailable as exc:
         raise DerivativeError(
             "The server could not start its model compressor (gltfpack), so no web model was "
-            f"made. An administrator should check the installation, then reprocess. ({exc})"
+            "made. This is not a fault in the file: an administrator should check the "
+            "installation (the scan's report has the details), then reprocess.",
+            detail=technical_detail(exc),
         ) from exc
     except GltfpackFailed as exc:
         raise DerivativeError(
-            f"The web model could not be compressed or simplified. Details: {exc}"
+            "The web model could not be compressed or simplified; the model may be damaged in "
+            "a way the checks did not catch. Export it again; the scan's report has the "
+            "details for an administrator.",
+            detail=technical_detail(exc),
         ) from exc
     except LodFailed as exc:
         raise DerivativeError(str(exc), code="lod") from exc

@@ -58,7 +58,14 @@ def make_stage(arrays: MeshArrays) -> Stage:
     # One interleaved table: each hit gathers its three corners once for every attribute.
     attributes = np.ascontiguousarray(np.concatenate(columns, axis=1))
     centre = (positions.max(axis=0) + positions.min(axis=0)) / 2
-    radius = float(np.sqrt(((positions - centre) ** 2).sum(axis=1).max())) or 1.0
+    with np.errstate(over="ignore", invalid="ignore"):
+        radius = float(np.sqrt(((positions - centre) ** 2).sum(axis=1).max())) or 1.0
+    if not (math.isfinite(radius) and np.isfinite(centre).all()):
+        # The report refuses such models first (report.MAX_EXTENT_MM); never aim a NaN camera.
+        raise BlankRender(
+            "The poster could not be drawn: the model's coordinates are too large to compute "
+            "with. Export the model again, in millimetres or metres."
+        )
     return Stage(arrays, scene, faces.astype(np.int64), attributes, texture, centre, radius)
 
 
