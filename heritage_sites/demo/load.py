@@ -30,7 +30,7 @@ from heritage_sites.models import (
     PublicationState,
     Scan,
 )
-from heritage_sites.services import scan_upload
+from heritage_sites.services.scans import scan_upload
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 # The order in which the summary lists what it counted.

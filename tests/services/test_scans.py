@@ -7,7 +7,7 @@ import struct
 import pytest
 
 from heritage_sites.models import Scan
-from heritage_sites.services import ScanRejected, scan_upload
+from heritage_sites.services.scans import ScanRejected, scan_upload
 from tests.factories import TETRAHEDRON_OFF, ArtefactFactory, HeritageSiteFactory
 
 pytestmark = pytest.mark.django_db
