@@ -151,9 +151,6 @@ def test_the_index_lists_every_resource(anon):
         "sites_geojson",
         "artefacts",
         "scans",
-        "scan_uploads",
-        "scan_uploads_complete",
-        "scan_uploads_abort",
     }
     assert "fa" in body["languages"]
     for url in body["endpoints"].values():
