@@ -48,5 +48,5 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     # Anything else under /api/ is a 404 in the API's error shape, not an HTML page.
-    re_path(r"^.*$", api_not_found),
+    re_path(r"(?s)^.*$", api_not_found),  # (?s): a path with a newline in it too
 ]
