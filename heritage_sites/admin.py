@@ -1,14 +1,22 @@
-"""The curators' admin: every model editable, scans with their state, report and poster."""
+"""The curators' admin: every model editable, scans with their state, report and poster.
+
+Staff see everything. Curators who are not staff sign in too and see the sites, artefacts and
+scans they may edit, as heritage_sites/permissions.py decides (the same rules as the API).
+"""
 
 import json
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404, HttpResponseRedirect
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
-from heritage_sites import derivative_access
+from heritage_sites import permissions
 from heritage_sites.models import (
     Artefact,
     Corridor,
@@ -19,7 +27,57 @@ from heritage_sites.models import (
     Material,
     Scan,
 )
-from heritage_sites.services import scan_reprocess
+from heritage_sites.services import derivatives as derivative_access
+from heritage_sites.services.originals import scan_original_url
+from heritage_sites.services.scans import ScanRejected, scan_reprocess, scan_upload
+
+
+def _autocomplete_for(request) -> tuple[str, str] | None:
+    """(model, field) an admin autocomplete request fills in, or None for other requests."""
+    match = request.resolver_match
+    if match is None or match.url_name != "autocomplete":
+        return None
+    return request.GET.get("model_name", ""), request.GET.get("field_name", "")
+
+
+class CuratedAdmin:
+    """Sites, artefacts and scans: curators see and change what the rule set lets them."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).editable_by(request.user)
+
+    def has_module_permission(self, request):
+        return permissions.is_curator(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_change_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return permissions.is_curator(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return permissions.is_curator(request.user)
+        return self.may_edit(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return permissions.is_staff(request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A curator files records under their own institutions only.
+        if db_field.name == "institution" and not permissions.is_staff(request.user):
+            kwargs["queryset"] = Institution.objects.filter(curators=request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "stewards" and not permissions.is_staff(request.user):
+            kwargs["queryset"] = Institution.objects.filter(curators=request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not change and getattr(obj, "created_by_id", 0) is None:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Country)
@@ -60,7 +118,7 @@ class ComponentInline(admin.TabularInline):
 
 
 @admin.register(HeritageSite)
-class HeritageSiteAdmin(TabbedTranslationAdmin):
+class HeritageSiteAdmin(CuratedAdmin, TabbedTranslationAdmin):
     list_display = ["name", "unesco_id", "inscription_year", "category", "in_danger", "state"]
     list_filter = ["state", "category", "in_danger", "countries", "corridors"]
     search_fields = ["name", "description", "unesco_id", "unesco_component_ref"]
@@ -70,21 +128,38 @@ class HeritageSiteAdmin(TabbedTranslationAdmin):
     readonly_fields = ["public_id", "created_by", "created_at", "updated_at"]
     inlines = [ComponentInline]
 
+    def may_edit(self, user, site) -> bool:
+        return permissions.may_edit_site(user, site)
+
+    def get_queryset(self, request):
+        # An artefact's site of origin may be any site the curator can see, not only the
+        # ones their institutions steward.
+        if _autocomplete_for(request) == ("artefact", "site"):
+            return HeritageSite.objects.visible_to(request.user)
+        return super().get_queryset(request)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        site = form.instance
+        if not permissions.is_staff(request.user) and not permissions.may_edit_site(
+            request.user, site
+        ):
+            # A curator who adds a site stewards it; otherwise they could not open it again.
+            site.stewards.add(*request.user.institutions.all())
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        derivative_access.subject_derivatives_sync_visibility_on_commit(subject=obj)
+
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
         # Component sites published or withdrawn in the inline.
         for component in formset.new_objects + [obj for obj, _fields in formset.changed_objects]:
             derivative_access.subject_derivatives_sync_visibility_on_commit(subject=component)
 
-    def save_model(self, request, obj, form, change):
-        if not change and obj.created_by_id is None:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
-        derivative_access.subject_derivatives_sync_visibility_on_commit(subject=obj)
-
 
 @admin.register(Artefact)
-class ArtefactAdmin(TabbedTranslationAdmin):
+class ArtefactAdmin(CuratedAdmin, TabbedTranslationAdmin):
     list_display = ["title", "accession_number", "institution", "object_type", "state"]
     list_filter = ["state", "institution", "institution__country", "object_type", "licence"]
     search_fields = ["title", "description", "accession_number"]
@@ -93,9 +168,10 @@ class ArtefactAdmin(TabbedTranslationAdmin):
     autocomplete_fields = ["site"]
     readonly_fields = ["public_id", "created_by", "created_at", "updated_at"]
 
+    def may_edit(self, user, artefact) -> bool:
+        return permissions.may_edit_artefact(user, artefact)
+
     def save_model(self, request, obj, form, change):
-        if not change and obj.created_by_id is None:
-            obj.created_by = request.user
         super().save_model(request, obj, form, change)
         derivative_access.subject_derivatives_sync_visibility_on_commit(subject=obj)
 
@@ -111,8 +187,60 @@ class DerivativeInline(admin.TabularInline):
         return False
 
 
+class ScanUploadForm(forms.ModelForm):
+    """The admin's "Add scan": the file goes through ``scan_upload`` like every other upload."""
+
+    file = forms.FileField(
+        label=_("3D file"),
+        allow_empty_file=True,  # scan_upload says what to do about an empty file
+        help_text=_("GLB, PLY, STL, OFF, OBJ, or a zip of OBJ+MTL+textures or glTF."),
+    )
+
+    class Meta:
+        model = Scan
+        fields = [
+            "artefact",
+            "site",
+            "title",
+            "capture_method",
+            "kind",
+            "derived_from",
+            "unit",
+            "device",
+            "operator",
+            "capture_date",
+            "procedural",
+        ]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.uploaded: Scan | None = None
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        artefact, site = data.get("artefact"), data.get("site")
+        if (artefact is None) == (site is None):
+            raise ValidationError(_("Choose an artefact or a site: a scan belongs to one of them."))
+        if not permissions.may_add_scan(self.user, artefact=artefact, site=site):
+            raise ValidationError(permissions.refusal_to_add_scan(artefact=artefact, site=site))
+        upload = data["file"]
+        fields = {name: data.get(name) for name in ScanUploadForm.Meta.fields}
+        fields["unit"] = fields["unit"] or ""
+        for text in ("title", "device", "operator"):
+            fields[text] = fields[text] or ""
+        try:
+            result = scan_upload(file=upload, filename=upload.name, uploaded_by=self.user, **fields)
+        except ScanRejected as exc:
+            raise ValidationError(exc.messages) from exc
+        self.uploaded = result.scan
+        return data
+
+
 @admin.register(Scan)
-class ScanAdmin(admin.ModelAdmin):
+class ScanAdmin(CuratedAdmin, admin.ModelAdmin):
     class Media:
         # Styles as classes: the Content-Security-Policy refuses inline style attributes.
         css = {"all": ["heritage_sites/css/scan_admin.css"]}
@@ -140,6 +268,7 @@ class ScanAdmin(admin.ModelAdmin):
     readonly_fields = [
         "public_id",
         "poster_preview",
+        "original_link",
         "original_filename",
         "format",
         "byte_size",
@@ -156,9 +285,76 @@ class ScanAdmin(admin.ModelAdmin):
         "created_at",
         "updated_at",
     ]
-    exclude = ["report"]
+    exclude = ["report", "original"]
     inlines = [DerivativeInline]
     actions = ["reprocess"]
+
+    def may_edit(self, user, scan) -> bool:
+        return permissions.may_change_scan(user, scan)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            form = super().get_form(request, obj, change, form=ScanUploadForm, **kwargs)
+
+            class UploadForm(form):
+                def __init__(self, *args, **kwargs):
+                    super().__init__(*args, user=request.user, **kwargs)
+
+            return UploadForm
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["file", *ScanUploadForm.Meta.fields]
+        return super().get_fields(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else super().get_readonly_fields(request, obj)
+
+    def get_inlines(self, request, obj):
+        return [] if obj is None else super().get_inlines(request, obj)
+
+    def save_form(self, request, form, change):
+        if change:
+            return super().save_form(request, form, change)
+        return form.uploaded  # stored, queued and saved by scan_upload in the form's clean()
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        if change:
+            super().save_related(request, form, formsets, change)
+
+    def get_urls(self):
+        original = path(
+            "<int:object_id>/original/",
+            self.admin_site.admin_view(self.original_view),
+            name="heritage_sites_scan_original",
+        )
+        return [original, *super().get_urls()]
+
+    def original_view(self, request, object_id):
+        """Send the curator to a short-lived download link of the original."""
+        scan = self.get_queryset(request).filter(pk=object_id).first()
+        if scan is None:
+            raise Http404
+        try:
+            return HttpResponseRedirect(scan_original_url(scan=scan, user=request.user))
+        except PermissionDenied:
+            raise Http404 from None
+
+    @admin.display(description=_("original"))
+    def original_link(self, scan: Scan) -> str:
+        url = reverse("admin:heritage_sites_scan_original", args=[scan.pk])
+        return format_html(
+            '<a href="{}">{}</a> ({}, sha256 {})',
+            url,
+            _("Download the original"),
+            scan.original_filename,
+            scan.sha256,
+        )
 
     @admin.action(description=_("Process the selected scans again"))
     def reprocess(self, request, queryset):

@@ -5,3 +5,8 @@ class HeritageSitesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "heritage_sites"
     verbose_name = "Silk Road heritage"
+
+    def ready(self) -> None:
+        # Register the Celery tasks in every process: services send them by name (the tasks
+        # call the services, never the other way), and eager mode needs them registered.
+        from heritage_sites import tasks  # noqa: F401

@@ -2,23 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.db import models
 
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from heritage_sites.permissions import curated_institution_ids
 
 PUBLISHED = "published"
-
-
-def _curated_institution_ids(user: AbstractBaseUser | AnonymousUser) -> list[int] | None:
-    """Institutions whose drafts the user may see; None means every institution (staff)."""
-    if not user.is_authenticated:
-        return []
-    if user.is_superuser or user.is_staff:
-        return None
-    return list(user.institutions.values_list("pk", flat=True))
 
 
 class HeritageSiteQuerySet(models.QuerySet):
@@ -31,7 +19,7 @@ class HeritageSiteQuerySet(models.QuerySet):
 
     def visible_to(self, user) -> HeritageSiteQuerySet:
         """Published sites, plus the drafts stewarded by the user's institutions (all for staff)."""
-        institution_ids = _curated_institution_ids(user)
+        institution_ids = curated_institution_ids(user)
         if institution_ids is None:
             return self
         if not institution_ids:
@@ -43,7 +31,7 @@ class HeritageSiteQuerySet(models.QuerySet):
 
     def editable_by(self, user) -> HeritageSiteQuerySet:
         """Sites the user may change: those their institutions steward (every site for staff)."""
-        institution_ids = _curated_institution_ids(user)
+        institution_ids = curated_institution_ids(user)
         if institution_ids is None:
             return self
         return self.filter(pk__in=self._stewarded(institution_ids))
@@ -59,13 +47,13 @@ class ArtefactQuerySet(models.QuerySet):
 
     def visible_to(self, user) -> ArtefactQuerySet:
         """Published artefacts, plus the drafts of the user's own institutions."""
-        institution_ids = _curated_institution_ids(user)
+        institution_ids = curated_institution_ids(user)
         if institution_ids is None:
             return self
         return self.filter(models.Q(state=PUBLISHED) | models.Q(institution__in=institution_ids))
 
     def editable_by(self, user) -> ArtefactQuerySet:
-        institution_ids = _curated_institution_ids(user)
+        institution_ids = curated_institution_ids(user)
         if institution_ids is None:
             return self
         return self.filter(institution__in=institution_ids)
@@ -84,16 +72,18 @@ class ScanQuerySet(models.QuerySet):
         return self.ready().with_published_subject()
 
     def visible_to(self, user) -> ScanQuerySet:
-        institution_ids = _curated_institution_ids(user)
+        """Published scans, the scans of the user's institutions' records, and their uploads."""
+        institution_ids = curated_institution_ids(user)
         if institution_ids is None:
             return self
-        return self.filter(
-            models.Q(pk__in=self.published().values("pk")) | self._owned(institution_ids)
-        )
+        visible = models.Q(pk__in=self.published().values("pk")) | self._owned(institution_ids)
+        if user.is_authenticated:
+            visible |= models.Q(uploaded_by=user)
+        return self.filter(visible)
 
     def editable_by(self, user) -> ScanQuerySet:
         """Scans of the artefacts and sites the user's institutions hold or steward."""
-        institution_ids = _curated_institution_ids(user)
+        institution_ids = curated_institution_ids(user)
         if institution_ids is None:
             return self
         return self.filter(self._owned(institution_ids))

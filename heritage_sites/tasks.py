@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from heritage_sites import scan_processing
+from heritage_sites.services import scan_processing
 
 
 @shared_task(

@@ -15,6 +15,6 @@ app.autodiscover_tasks()
 @worker_ready.connect
 def _end_orphaned_sandboxes(**kwargs) -> None:
     # A worker that was killed mid-scan left its sandbox and temporary folders behind.
-    from heritage_sites.scan_processing import scan_sandboxes_sweep
+    from heritage_sites.services.scan_processing import scan_sandboxes_sweep
 
     scan_sandboxes_sweep()

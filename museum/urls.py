@@ -2,13 +2,10 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from heritage_sites.originals import download_original
+from heritage_sites.pages.downloads import download_original
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    # Direct-to-S3 uploads and original downloads (production stack); before the API's
-    # catch-all under api/.
-    path("api/v1/", include("heritage_sites.api_direct_upload")),
     # Signed, expiring links to originals on local storage (the stand-in for presigned URLs).
     path("originals/<str:token>/", download_original, name="original-download"),
     path("api/", include("heritage_sites.api.urls")),

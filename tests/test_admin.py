@@ -1,6 +1,9 @@
 """The curators' admin: every model listed, searchable and editable."""
 
+import hashlib
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from heritage_sites.models import Artefact, HeritageSite, Scan
@@ -12,6 +15,7 @@ from tests.factories import (
     HeritageSiteFactory,
     InstitutionFactory,
     MaterialFactory,
+    ScanFactory,
     UserFactory,
 )
 
@@ -121,3 +125,82 @@ def test_a_new_site_records_its_author(staff_client):
     site = HeritageSite.objects.get(slug="suyab")
     assert site.created_by.username == "keeper"
     assert Artefact.objects.count() == 0
+
+
+@pytest.fixture
+def curator_client(client):
+    user = UserFactory(username="curator")
+    InstitutionFactory(slug="holder", curators=[user])
+    client.force_login(user)
+    return client, user
+
+
+@pytest.mark.parametrize("who", ["curator", "superuser"])
+def test_the_scan_pages_open_for_a_curator_and_a_superuser(client, who):
+    if who == "curator":
+        user = UserFactory(username="curator")
+        holder = InstitutionFactory(slug="holder", curators=[user])
+    else:
+        user = UserFactory(username="keeper", is_staff=True, is_superuser=True)
+        holder = InstitutionFactory(slug="holder")
+    client.force_login(user)
+    scan = DerivativeFactory(scan__artefact=ArtefactFactory(institution=holder)).scan
+    for name, args in [("changelist", []), ("add", []), ("change", [scan.pk])]:
+        page = client.get(reverse(f"admin:heritage_sites_scan_{name}", args=args))
+        assert page.status_code == 200, name
+    change = client.get(reverse("admin:heritage_sites_scan_change", args=[scan.pk]))
+    assert reverse("admin:heritage_sites_scan_original", args=[scan.pk]) in change.content.decode()
+
+
+def test_adding_a_scan_in_the_admin_uploads_it_through_the_service(curator_client):
+    client, user = curator_client
+    artefact = ArtefactFactory(institution=user.institutions.get())
+    off = b"OFF\n4 4 0\n0 0 0\n1 0 0\n0 1 0\n0 0 1\n3 0 1 2\n3 0 1 3\n3 0 2 3\n3 1 2 3\n"
+    response = client.post(
+        reverse("admin:heritage_sites_scan_add"),
+        {
+            "artefact": artefact.pk,
+            "capture_method": "laser",
+            "kind": Scan.Kind.AS_FOUND,
+            "file": SimpleUploadedFile("pot.off", off),
+        },
+    )
+    assert response.status_code == 302
+    scan = Scan.objects.get(artefact=artefact)
+    assert scan.state == Scan.State.QUEUED
+    assert scan.sha256 == hashlib.sha256(off).hexdigest()
+    assert scan.uploaded_by == user and scan.original_filename == "pot.off"
+
+
+def test_a_bad_file_added_in_the_admin_is_refused_on_the_form(curator_client):
+    client, user = curator_client
+    artefact = ArtefactFactory(institution=user.institutions.get())
+    response = client.post(
+        reverse("admin:heritage_sites_scan_add"),
+        {
+            "artefact": artefact.pk,
+            "capture_method": "laser",
+            "kind": Scan.Kind.AS_FOUND,
+            "file": SimpleUploadedFile("empty.ply", b""),
+        },
+    )
+    assert response.status_code == 200
+    assert "The file is empty" in response.content.decode()
+    assert not Scan.objects.exists()
+
+
+def test_a_curator_sees_only_the_scans_of_their_institution_in_the_admin(curator_client):
+    client, user = curator_client
+    mine = ScanFactory(artefact=ArtefactFactory(institution=user.institutions.get()))
+    theirs = ScanFactory()
+    listing = client.get(reverse("admin:heritage_sites_scan_changelist")).content.decode()
+    assert reverse("admin:heritage_sites_scan_change", args=[mine.pk]) in listing
+    assert reverse("admin:heritage_sites_scan_change", args=[theirs.pk]) not in listing
+    other = client.get(reverse("admin:heritage_sites_scan_change", args=[theirs.pk]))
+    assert other.status_code == 302  # the admin sends you home: no such scan for you
+
+
+def test_the_original_cannot_be_replaced_in_the_admin(staff_client):
+    scan = ScanFactory()
+    page = staff_client.get(reverse("admin:heritage_sites_scan_change", args=[scan.pk]))
+    assert 'name="original"' not in page.content.decode()

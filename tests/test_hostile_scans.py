@@ -13,8 +13,8 @@ import zipfile
 import pytest
 
 from heritage_sites.models import Scan
-from heritage_sites.scan_processing import scan_process
-from heritage_sites.services import ScanRejected, scan_upload
+from heritage_sites.services.scan_processing import scan_process
+from heritage_sites.services.scans import ScanRejected, scan_upload
 from tests.factories import ArtefactFactory
 from tests.plain_words import assert_plain
 from tests.processing.builders import CUBE_OBJ, binary_stl, png_header, small_png

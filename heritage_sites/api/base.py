@@ -14,26 +14,17 @@ from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, quote_etag
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.response import Response
 
 from heritage_sites.api import languages
-from heritage_sites.api.authentication import APIKeyAuthentication, MuseumRateThrottle
 from heritage_sites.api.errors import PROBLEM_CONTENT_TYPE
-from heritage_sites.api.filters import FilterBackend, OrderingBackend
-from heritage_sites.api.pagination import MuseumCursorPagination
-from heritage_sites.api.permissions import ReadOrCuratorWrite
-from heritage_sites.api.schema import MuseumAutoSchema
 
 
 class MuseumAPIMixin:
     """Mixed into every API v1 view."""
 
-    # Token first: its WWW-Authenticate header makes a missing login a 401, not a 403.
-    authentication_classes = [TokenAuthentication, APIKeyAuthentication, SessionAuthentication]
-    permission_classes = [ReadOrCuratorWrite]
-    throttle_classes = [MuseumRateThrottle]
-    schema = MuseumAutoSchema()
+    # Authentication, permissions, throttling, schema, pagination and filters come from
+    # settings.REST_FRAMEWORK, the one place they are said.
     language = settings.LANGUAGE_CODE
     last_modified = None
 
@@ -68,7 +59,8 @@ class MuseumAPIMixin:
             timestamp = int(self.last_modified.timestamp())
             response["Last-Modified"] = http_date(timestamp)
         private = request.user.is_authenticated or request.auth is not None
-        response["Cache-Control"] = "private, no-cache" if private else "public, max-age=60"
+        if "no-store" not in response.get("Cache-Control", ""):
+            response["Cache-Control"] = "private, no-cache" if private else "public, max-age=60"
         conditional = get_conditional_response(
             request, etag=response["ETag"], last_modified=timestamp, response=response
         )
@@ -80,8 +72,6 @@ class MuseumAPIMixin:
 class MuseumViewSetMixin(MuseumAPIMixin):
     """ViewSets: cursor pagination, filters, lookups by public id or slug."""
 
-    pagination_class = MuseumCursorPagination
-    filter_backends = [FilterBackend, OrderingBackend]
     lookup_url_kwarg = "ref"
     lookup_value_regex = r"[^/]+"
     # Fields a URL may name a record by, besides its UUID public id.

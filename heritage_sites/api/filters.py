@@ -13,7 +13,6 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import BaseFilterBackend
 
-from heritage_sites import search
 from heritage_sites.api import geo
 from heritage_sites.models import (
     Artefact,
@@ -25,6 +24,7 @@ from heritage_sites.models import (
     PublicationState,
     Scan,
 )
+from heritage_sites.search import query
 
 
 class StrictBooleanField(forms.ChoiceField):
@@ -89,7 +89,7 @@ def _through_ids(relation, values):
 class _Base(df.FilterSet):
     q = df.CharFilter(
         method="filter_q",
-        max_length=search.MAX_QUERY_LENGTH,
+        max_length=query.MAX_QUERY_LENGTH,
         help_text="Words to find in names, titles and descriptions, in any language the museum "
         "speaks (every word must match). Words of one or two characters are matched as "
         "substrings.",
@@ -101,7 +101,7 @@ class _Base(df.FilterSet):
     )
 
     def filter_q(self, queryset, name, value):
-        return search.search(queryset, value)
+        return query.search(queryset, value)
 
     def filter_noop(self, queryset, name, value):
         return queryset  # applied together in filter_queryset

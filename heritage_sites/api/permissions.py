@@ -1,17 +1,13 @@
-"""Who may do what. Reading is open (querysets decide what each caller sees); writing is for
-curators of an institution, and never for third-party API keys."""
+"""DRF's side of the rule set in heritage_sites/permissions.py. Reading is open (querysets decide
+what each caller sees); writing is for curators of an institution, never for third-party API
+keys."""
 
 from __future__ import annotations
 
 from rest_framework import permissions
 
 from heritage_sites.api.authentication import is_api_key
-
-
-def is_curator(user) -> bool:
-    if not user or not user.is_authenticated:
-        return False
-    return user.is_staff or user.is_superuser or user.institutions.exists()
+from heritage_sites.permissions import is_curator
 
 
 class ReadOrCuratorWrite(permissions.BasePermission):

@@ -4,25 +4,42 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from heritage_sites.api import views
-from heritage_sites.api.artefact_views import ArtefactViewSet
 from heritage_sites.api.errors import api_not_found
-from heritage_sites.api.scan_views import ScanViewSet
-from heritage_sites.api.site_views import SiteViewSet
+from heritage_sites.api.views import catalogue, direct_upload
+from heritage_sites.api.views.artefacts import ArtefactViewSet
+from heritage_sites.api.views.scans import ScanViewSet
+from heritage_sites.api.views.sites import SiteViewSet
 
 router = SimpleRouter()
-router.register("countries", views.CountryViewSet, basename="country")
-router.register("institutions", views.InstitutionViewSet, basename="institution")
-router.register("corridors", views.CorridorViewSet, basename="corridor")
-router.register("materials", views.MaterialViewSet, basename="material")
+router.register("countries", catalogue.CountryViewSet, basename="country")
+router.register("institutions", catalogue.InstitutionViewSet, basename="institution")
+router.register("corridors", catalogue.CorridorViewSet, basename="corridor")
+router.register("materials", catalogue.MaterialViewSet, basename="material")
 router.register("sites", SiteViewSet, basename="site")
 router.register("artefacts", ArtefactViewSet, basename="artefact")
 router.register("scans", ScanViewSet, basename="scan")
 
 v1 = [
-    path("", views.IndexView.as_view(), name="index"),
+    path("", catalogue.IndexView.as_view(), name="index"),
     # Before the router, so "sites.geojson" is not read as a site slug.
     path("sites.geojson", SiteViewSet.as_view({"get": "geojson"}), name="site-geojson"),
+    # Direct-to-S3 uploads and original downloads (production stack).
+    path("scan-uploads/", direct_upload.DirectUploadStartView.as_view(), name="scan-upload-start"),
+    path(
+        "scan-uploads/complete/",
+        direct_upload.DirectUploadCompleteView.as_view(),
+        name="scan-upload-complete",
+    ),
+    path(
+        "scan-uploads/abort/",
+        direct_upload.DirectUploadAbortView.as_view(),
+        name="scan-upload-abort",
+    ),
+    path(
+        "scan-originals/<uuid:public_id>/",
+        direct_upload.ScanOriginalView.as_view(),
+        name="scan-original",
+    ),
     *router.urls,
 ]
 
@@ -37,5 +54,5 @@ urlpatterns = [
         name="api-docs",
     ),
     # Anything else under /api/ is a 404 in the API's error shape, not an HTML page.
-    re_path(r"^.*$", api_not_found),
+    re_path(r"(?s)^.*$", api_not_found),  # (?s): a path with a newline in it too
 ]

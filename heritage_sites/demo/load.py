@@ -20,7 +20,6 @@ from modeltranslation.utils import build_localized_fieldname
 
 from heritage_sites.demo import meshes
 from heritage_sites.demo.fixtures import FixtureError, load_fixtures
-from heritage_sites.derivative_access import derivatives_sync_visibility
 from heritage_sites.models import (
     Artefact,
     Corridor,
@@ -31,7 +30,8 @@ from heritage_sites.models import (
     PublicationState,
     Scan,
 )
-from heritage_sites.services import scan_upload
+from heritage_sites.services.derivatives import derivatives_sync_visibility
+from heritage_sites.services.scans import scan_upload
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 # The order in which the summary lists what it counted.

@@ -7,11 +7,11 @@
 # directly (full-text search plus pg_trgm), so this migration only enables pg_trgm there.
 #
 # The column lists are frozen here on purpose: adding a language adds columns in a new
-# migration, which must then call heritage_sites.search_sql.sqlite_fts_statements() again.
+# migration, which must then call heritage_sites.search.sql.sqlite_fts_statements() again.
 
 from django.db import migrations, models
 
-from heritage_sites.search_sql import SEARCH_INDEXES, postgres_statements, sqlite_fts_statements
+from heritage_sites.search.sql import SEARCH_INDEXES, postgres_statements, sqlite_fts_statements
 
 LANGUAGES = ["en", "zh_hans", "ar", "ru", "fa", "tr", "fr"]
 

@@ -3,8 +3,8 @@
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from heritage_sites import derivative_access
 from heritage_sites.models import HeritageSite
+from heritage_sites.services import derivatives as derivative_access
 
 
 def home(request: HttpRequest) -> HttpResponse:

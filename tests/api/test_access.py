@@ -183,3 +183,12 @@ def test_the_schema_and_offline_docs_are_served(anon):
 
     for asset in ("swagger-ui-bundle.js", "swagger-ui-standalone-preset.js", "swagger-ui.css"):
         assert finders.find(f"drf_spectacular_sidecar/swagger-ui-dist/{asset}"), asset
+
+
+def test_the_index_lists_the_direct_upload_endpoints(anon):
+    uploads = anon.get("/api/v1/").json()["uploads"]
+    assert uploads == {
+        "start": "http://testserver/api/v1/scan-uploads/",
+        "complete": "http://testserver/api/v1/scan-uploads/complete/",
+        "abort": "http://testserver/api/v1/scan-uploads/abort/",
+    }

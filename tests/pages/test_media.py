@@ -7,8 +7,8 @@ from unittest import mock
 import pytest
 from django.test import Client
 
-from heritage_sites.derivative_access import derivative_url
 from heritage_sites.models import PublicationState
+from heritage_sites.services.derivatives import derivative_url
 from tests.factories import (
     TETRAHEDRON_OFF,
     ArtefactFactory,

@@ -17,7 +17,7 @@ UPLOAD = """
 import json
 from pathlib import Path
 from heritage_sites.models import Artefact, Institution, Country
-from heritage_sites.services import scan_upload
+from heritage_sites.services.scans import scan_upload
 country, _ = Country.objects.get_or_create(iso2="UZ", defaults={{"name_en": "Uzbekistan"}})
 museum, _ = Institution.objects.get_or_create(
     slug="afrasiab", defaults={{"name_en": "Afrasiab Museum", "country": country}})

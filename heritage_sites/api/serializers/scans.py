@@ -5,9 +5,9 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from heritage_sites import derivative_access
 from heritage_sites.api.serializers.common import RefField, public_url
 from heritage_sites.models import Artefact, Derivative, HeritageSite, Scan
+from heritage_sites.services import derivatives as derivative_access
 
 
 class DerivativeSerializer(serializers.ModelSerializer):

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from heritage_sites.derivative_access import derivatives_sync_visibility
+from heritage_sites.services.derivatives import derivatives_sync_visibility
 
 
 class Command(BaseCommand):

@@ -15,7 +15,11 @@ from heritage_sites.importers.text import (
     WINDOWS_1252,
 )
 from heritage_sites.importers.whc import WhcFormatError, parse_id_list
-from heritage_sites.imports import WHC_TEXT_SOURCE, WhcImportSummary, site_import_whc_export
+from heritage_sites.services.imports import (
+    WHC_TEXT_SOURCE,
+    WhcImportSummary,
+    site_import_whc_export,
+)
 
 REPAIR_LABELS = {
     WINDOWS_1252: "accented text read as Windows-1252, the file's main encoding",

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from heritage_sites.demo.fixtures import FixtureError
 from heritage_sites.demo.load import demo_load
-from heritage_sites.services import ScanRejected
+from heritage_sites.services.scans import ScanRejected
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from heritage_sites.models import Scan
-from heritage_sites.services import scan_reprocess
+from heritage_sites.services.scans import scan_reprocess
 
 
 class Command(BaseCommand):

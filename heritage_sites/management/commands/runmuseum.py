@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from heritage_sites.scan_processing import scan_sandboxes_sweep
+from heritage_sites.services.scan_processing import scan_sandboxes_sweep
 from museum.embedded import ADMIN_USERNAME, admin_ensure, embedded_children
 from museum.supervisor import Supervisor
 

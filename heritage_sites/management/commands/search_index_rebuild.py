@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
-from heritage_sites.search_sql import SEARCH_INDEXES, sqlite_fts_statements
+from heritage_sites.search.sql import SEARCH_INDEXES, sqlite_fts_statements
 
 
 class Command(BaseCommand):

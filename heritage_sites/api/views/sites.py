@@ -8,7 +8,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework.reverse import reverse
 
-from heritage_sites import derivative_access
 from heritage_sites.api import languages
 from heritage_sites.api.base import CuratedRecordViewSet
 from heritage_sites.api.filters import SiteFilter
@@ -18,6 +17,7 @@ from heritage_sites.api.serializers.sites import (
     SiteWriteSerializer,
 )
 from heritage_sites.models import HeritageSite
+from heritage_sites.services import derivatives as derivative_access
 
 
 @extend_schema_view(

@@ -7,8 +7,8 @@ import pytest
 import requests
 from django.core.exceptions import PermissionDenied
 
-from heritage_sites.originals import scan_original_url
-from heritage_sites.services import scan_upload
+from heritage_sites.services.originals import scan_original_url
+from heritage_sites.services.scans import scan_upload
 from tests.factories import (
     TETRAHEDRON_OFF,
     ArtefactFactory,

@@ -17,7 +17,7 @@ from django.db import connections, models
 from django.db.models.expressions import RawSQL
 from modeltranslation.utils import build_localized_fieldname
 
-from heritage_sites.search_sql import SEARCH_INDEXES
+from heritage_sites.search.sql import SEARCH_INDEXES
 
 MAX_QUERY_LENGTH = 200
 PG_CONFIGS = {"en": "english", "ru": "russian", "ar": "arabic", "tr": "turkish", "fr": "french"}

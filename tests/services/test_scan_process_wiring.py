@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from heritage_sites.models import Scan
-from heritage_sites.scan_processing import scan_process
+from heritage_sites.services.scan_processing import scan_process
 from tests.factories import ScanFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ import struct
 import pytest
 
 from heritage_sites.models import Scan
-from heritage_sites.services import ScanRejected, scan_upload
+from heritage_sites.services.scans import ScanRejected, scan_upload
 from tests.factories import TETRAHEDRON_OFF, ArtefactFactory, HeritageSiteFactory
 from tests.plain_words import assert_plain
 
@@ -136,7 +136,7 @@ def test_a_polyglot_or_renamed_file_is_refused_for_what_it_is(content, filename,
 def test_a_hostile_filename_is_only_a_display_name(filename, settings):
     # HOSTILE-INPUTS row 6: the key is the scan's UUID, the display name is cleaned and
     # capped, and the valid file inside still ends ready.
-    from heritage_sites.scan_processing import scan_process
+    from heritage_sites.services.scan_processing import scan_process
 
     settings.SCAN_SOFT_TIME_LIMIT = 150
     scan = upload(TETRAHEDRON_OFF, filename=filename, unit="mm").scan

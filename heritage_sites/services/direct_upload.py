@@ -31,9 +31,10 @@ from django.core.exceptions import PermissionDenied
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
-from heritage_sites import object_store
+from heritage_sites import permissions
 from heritage_sites.models import Artefact, HeritageSite, Scan
-from heritage_sites.services import ScanRejected, UploadResult, scan_upload
+from heritage_sites.services.scans import ScanRejected, UploadResult, scan_upload
+from heritage_sites.storage import s3
 
 _SALT = "heritage_sites.direct_upload"
 MIN_PART_SIZE = 8 * 1024 * 1024  # S3 needs 5 MiB for every part but the last
@@ -67,13 +68,8 @@ def _part_size(size: int) -> int:
 def _check_may_upload(*, user, artefact: Artefact | None, site: HeritageSite | None) -> None:
     if not user.is_authenticated:
         raise PermissionDenied("Sign in as a curator to upload scans.")
-    if artefact is not None:
-        if not Artefact.objects.editable_by(user).filter(pk=artefact.pk).exists():
-            raise PermissionDenied(
-                "Only the curators of this artefact's institution may add scans."
-            )
-    elif not (user.is_staff or user.is_superuser):
-        raise PermissionDenied("Only museum staff may add scans of a site.")
+    if not permissions.may_add_scan(user, artefact=artefact, site=site):
+        raise PermissionDenied(permissions.refusal_to_add_scan(artefact=artefact, site=site))
 
 
 def scan_direct_upload_start(
@@ -113,14 +109,14 @@ def scan_direct_upload_start(
     if unit and unit not in Scan.Unit.values:
         raise ScanRejected(f"Choose a unit among: {', '.join(Scan.Unit.values)}.", code="unit")
 
-    key = f"{object_store.STAGING_PREFIX}{uuid.uuid4()}"
-    bucket = object_store.bucket_name()
-    upload_id = object_store.server_client().create_multipart_upload(
+    key = f"{s3.STAGING_PREFIX}{uuid.uuid4()}"
+    bucket = s3.bucket_name()
+    upload_id = s3.server_client().create_multipart_upload(
         Bucket=bucket, Key=key, ContentType="application/octet-stream"
     )["UploadId"]
     expires = settings.S3_UPLOAD_EXPIRY_SECONDS
     part_size = _part_size(size)
-    signer = object_store.signing_client()
+    signer = s3.signing_client()
     parts = [
         PartURL(
             part_number=number,
@@ -158,7 +154,7 @@ def scan_direct_upload_start(
 
 
 def _check_enabled() -> None:
-    if not object_store.is_enabled():
+    if not s3.is_enabled():
         raise DirectUploadUnavailable(
             "Direct uploads need S3 storage (STORAGE_BACKEND=s3); upload the file in the form."
         )
@@ -212,8 +208,8 @@ def scan_direct_upload_complete(*, user, token: str) -> UploadResult:
     """
     payload = _read_token(token, user)
     subject = _subject(payload, user)
-    client = object_store.server_client()
-    bucket = object_store.bucket_name()
+    client = s3.server_client()
+    bucket = s3.bucket_name()
     key, upload_id = payload["key"], payload["upload_id"]
     try:
         parts = _uploaded_parts(client, bucket, payload)
@@ -280,8 +276,8 @@ def scan_direct_upload_abort(*, user, token: str) -> None:
     """Discard an unfinished direct upload and the parts already sent."""
     payload = _read_token(token, user)
     try:
-        object_store.server_client().abort_multipart_upload(
-            Bucket=object_store.bucket_name(), Key=payload["key"], UploadId=payload["upload_id"]
+        s3.server_client().abort_multipart_upload(
+            Bucket=s3.bucket_name(), Key=payload["key"], UploadId=payload["upload_id"]
         )
     except ClientError as exc:
         if exc.response.get("Error", {}).get("Code") != "NoSuchUpload":

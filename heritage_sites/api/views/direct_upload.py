@@ -1,6 +1,6 @@
 """API endpoints for direct-to-S3 scan uploads and original downloads (thin: parse, call, format).
 
-Mounted from museum/urls.py under /api/v1/:
+Mounted by heritage_sites/api/urls.py under /api/v1/:
     POST scan-uploads/                       start: part URLs and an upload token (201)
     POST scan-uploads/complete/              verify and ingest: the scan (201, or 200 if known)
     POST scan-uploads/abort/                 discard the parts (204)
@@ -14,20 +14,18 @@ import logging
 
 from botocore.exceptions import BotoCoreError, ClientError
 from django.core.exceptions import PermissionDenied
-from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from heritage_sites import direct_upload
-from heritage_sites.api.authentication import APIKeyAuthentication, MuseumRateThrottle
-from heritage_sites.api.schema import MuseumAutoSchema, ProblemSerializer
+from heritage_sites.api.base import MuseumAPIMixin
+from heritage_sites.api.schema import ProblemSerializer
 from heritage_sites.models import Artefact, HeritageSite, Scan
-from heritage_sites.originals import scan_original_url
-from heritage_sites.services import ScanRejected
+from heritage_sites.services import direct_upload
+from heritage_sites.services.originals import scan_original_url
+from heritage_sites.services.scans import ScanRejected
 
 logger = logging.getLogger(__name__)
 
@@ -105,14 +103,11 @@ class OriginalLinkSerializer(serializers.Serializer):
     sha256 = serializers.CharField()
 
 
-class _View(APIView):
-    """Signed-in curators only; errors, throttling and schema as in the rest of API v1."""
+class _View(MuseumAPIMixin, APIView):
+    """Signed-in curators only; authentication, throttling, problem details, language and
+    schema as in the rest of API v1 (the shared base)."""
 
-    # Token first: its WWW-Authenticate header makes a missing login a 401, not a 403.
-    authentication_classes = [TokenAuthentication, APIKeyAuthentication, SessionAuthentication]
     permission_classes = [IsAuthenticated]
-    throttle_classes = [MuseumRateThrottle]
-    schema = MuseumAutoSchema()
 
 
 @contextlib.contextmanager
@@ -223,11 +218,3 @@ def _get_or_404(queryset):
     if found is None:
         raise exceptions.NotFound("Not found, or not visible to you.")
     return found
-
-
-urlpatterns = [
-    path("scan-uploads/", DirectUploadStartView.as_view(), name="scan-upload-start"),
-    path("scan-uploads/complete/", DirectUploadCompleteView.as_view(), name="scan-upload-complete"),
-    path("scan-uploads/abort/", DirectUploadAbortView.as_view(), name="scan-upload-abort"),
-    path("scan-originals/<uuid:public_id>/", ScanOriginalView.as_view(), name="scan-original"),
-]

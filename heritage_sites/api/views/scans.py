@@ -18,7 +18,7 @@ from heritage_sites.api.errors import PayloadTooLarge
 from heritage_sites.api.filters import ScanFilter
 from heritage_sites.api.serializers.scans import ScanSerializer, ScanUploadSerializer
 from heritage_sites.models import Scan
-from heritage_sites.services import ScanRejected, scan_reprocess, scan_upload
+from heritage_sites.services.scans import ScanRejected, scan_reprocess, scan_upload
 
 # Room for the form fields and multipart boundaries around the file itself.
 MULTIPART_OVERHEAD = 1024 * 1024

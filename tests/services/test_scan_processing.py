@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from heritage_sites import scan_processing
 from heritage_sites.models import Derivative, Scan
 from heritage_sites.processing.types import DerivativeFile
+from heritage_sites.services import scan_processing
 from tests.factories import DerivativeFactory, ScanFactory
 
 pytestmark = pytest.mark.django_db

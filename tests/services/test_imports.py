@@ -11,8 +11,8 @@ from django.core.management import CommandError, call_command
 from django.db import IntegrityError
 
 from heritage_sites.importers.whc import WhcCountry, read_whc_export
-from heritage_sites.imports import WHC_TEXT_SOURCE, site_import_whc_row
 from heritage_sites.models import Country, HeritageSite, PublicationState
+from heritage_sites.services.imports import WHC_TEXT_SOURCE, site_import_whc_row
 from tests.conftest import DATA, needs_shared_data
 from tests.factories import CountryFactory, HeritageSiteFactory
 from tests.importers.whc_samples import whc_csv, whc_row

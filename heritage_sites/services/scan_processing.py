@@ -24,10 +24,11 @@ from django.core.files import File
 from django.db import DatabaseError, models, transaction
 from django.utils import timezone
 
-from heritage_sites import derivative_access
 from heritage_sites.models import Derivative, Scan
 from heritage_sites.processing.pipeline import PipelineOptions, run_pipeline_sandboxed
 from heritage_sites.processing.sandbox_registry import sandboxes_sweep
+from heritage_sites.services import derivatives as derivative_access
+from heritage_sites.services.scans import enqueue_scan
 
 logger = logging.getLogger(__name__)
 
@@ -257,8 +258,6 @@ def scan_reap(*, stale_queued_after: timedelta | None = None) -> dict[str, int]:
     queued (or uploaded) for longer than ``stale_queued_after`` are enqueued again: the
     claim makes a duplicate message harmless.
     """
-    from heritage_sites.services import enqueue_scan
-
     now = timezone.now()
     stale_queued_after = stale_queued_after or timedelta(seconds=settings.SCAN_REQUEUE_AFTER)
     requeued = failed = 0

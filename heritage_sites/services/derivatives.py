@@ -29,9 +29,8 @@ from django.core.files import File
 from django.core.files.storage import Storage, storages
 from django.db import models, transaction
 
-from heritage_sites import object_store
 from heritage_sites.models import Artefact, Derivative, HeritageSite, PublicationState, Scan
-from heritage_sites.storage import public_storage
+from heritage_sites.storage import public_storage, s3
 
 logger = logging.getLogger(__name__)
 
@@ -89,12 +88,12 @@ def derivative_url(*, derivative: Derivative) -> str:
     """
     if derivative.is_public:
         return public_storage().url(derivative.file.name)
-    if object_store.is_enabled():
-        return object_store.signing_client().generate_presigned_url(
+    if s3.is_enabled():
+        return s3.signing_client().generate_presigned_url(
             "get_object",
             Params={
-                "Bucket": object_store.bucket_name(),
-                "Key": object_store.private_key(derivative.file.name),
+                "Bucket": s3.bucket_name(),
+                "Key": s3.private_key(derivative.file.name),
             },
             ExpiresIn=_expiry_seconds(),
         )
@@ -226,7 +225,7 @@ def _derivative_move(pk: int) -> int:
 def _bytes_move(derivative: Derivative, *, public: bool) -> None:
     name = derivative.file.name
     source, target = _storage(public=not public), _storage(public=public)
-    if object_store.is_enabled():
+    if s3.is_enabled():
         _s3_move(derivative, source=source, target=target, public=public)
         return
     if _same_file(source, target, name):
@@ -247,7 +246,7 @@ def _same_file(source: Storage, target: Storage, name: str) -> bool:
 def _s3_move(derivative: Derivative, *, source, target, public: bool) -> None:
     from botocore.exceptions import ClientError
 
-    client = object_store.server_client()
+    client = s3.server_client()
     name = derivative.file.name
     source_key, target_key = source._normalize_name(name), target._normalize_name(name)
     try:

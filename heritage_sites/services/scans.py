@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import BinaryIO
 
+from celery import current_app
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
@@ -170,12 +171,16 @@ def _delete_original(scan: Scan) -> None:
         scan.original.storage.delete(scan.original.name)
 
 
-def enqueue_scan(scan_id: int) -> None:
-    """Send the processing task. Call it only after the row's transaction committed."""
-    from heritage_sites.tasks import process_scan
+PROCESS_SCAN_TASK = "heritage_sites.tasks.process_scan"
 
+
+def enqueue_scan(scan_id: int) -> None:
+    """Send the processing task. Call it only after the row's transaction committed.
+
+    The task is sent by name: the tasks module calls the services, never the other way.
+    """
     try:
-        process_scan.delay(scan_id)
+        current_app.tasks[PROCESS_SCAN_TASK].delay(scan_id)
     except Exception:
         # The broker is down: the row stays queued and the reaper enqueues it again later.
         logger.exception("Could not enqueue scan %s; the reaper will retry", scan_id)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
-from heritage_sites import derivative_access
 from heritage_sites.api import artefact_rows
 from heritage_sites.api.base import CuratedRecordViewSet
 from heritage_sites.api.filters import ArtefactFilter
@@ -15,6 +14,7 @@ from heritage_sites.api.serializers.artefacts import (
     ArtefactWriteSerializer,
 )
 from heritage_sites.models import Artefact, HeritageSite, Material, Scan
+from heritage_sites.services import derivatives as derivative_access
 
 
 @extend_schema_view(

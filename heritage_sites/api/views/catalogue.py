@@ -1,6 +1,6 @@
 """API v1: the index and the vocabularies (countries, institutions, corridors, materials).
 
-Sites, artefacts and scans have their own modules: site_views, artefact_views, scan_views.
+Sites, artefacts, scans and direct uploads have their own modules beside this one.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ class IndexView(MuseumAPIMixin, APIView):
             {
                 "version": serializers.CharField(),
                 "endpoints": serializers.DictField(child=serializers.URLField()),
+                "uploads": serializers.DictField(child=serializers.URLField()),
                 "languages": serializers.ListField(child=serializers.CharField()),
                 "schema": serializers.URLField(),
                 "docs": serializers.URLField(),
@@ -54,6 +55,12 @@ class IndexView(MuseumAPIMixin, APIView):
                     "sites_geojson": url("api-v1:site-geojson"),
                     "artefacts": url("api-v1:artefact-list"),
                     "scans": url("api-v1:scan-list"),
+                },
+                # POST only: direct uploads to object storage (curators).
+                "uploads": {
+                    "start": url("api-v1:scan-upload-start"),
+                    "complete": url("api-v1:scan-upload-complete"),
+                    "abort": url("api-v1:scan-upload-abort"),
                 },
                 "languages": [languages.bcp47(code) for code in languages.supported_codes()],
                 "schema": url("api-schema"),

@@ -1,0 +1,30 @@
+"""Downloads of private files in the embedded default, behind signed, expiring links."""
+
+from __future__ import annotations
+
+from django.core import signing
+from django.http import FileResponse, Http404, HttpRequest
+
+from heritage_sites.models import Scan
+from heritage_sites.services.originals import SALT, expiry_seconds
+from heritage_sites.storage import s3
+
+
+def download_original(request: HttpRequest, token: str) -> FileResponse:
+    """Serve an original from local storage to whoever holds a valid, unexpired link."""
+    try:
+        payload = signing.loads(token, salt=SALT, max_age=expiry_seconds())
+    except signing.BadSignature as exc:  # also SignatureExpired
+        raise Http404("This download link is not valid or has expired.") from exc
+    scan = Scan.objects.filter(public_id=payload["scan"]).first()
+    if scan is None:
+        raise Http404("This scan no longer exists.")
+    response = FileResponse(
+        scan.original.open("rb"), content_type="application/octet-stream", as_attachment=False
+    )
+    response["Content-Disposition"] = s3.attachment_header(
+        scan.original_filename or scan.stored_name()
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

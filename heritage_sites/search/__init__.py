@@ -1,0 +1,1 @@
+"""The search API (``query``) and the SQL that builds its indexes (``sql``)."""
