@@ -81,17 +81,9 @@ def _own_peak_rss() -> int:
 
 
 def _ours(path: Path, out: Path) -> dict:
-    try:
-        from heritage_sites.processing.pipeline import run_pipeline
-        from heritage_sites.processing.types import PipelineOptions
-    except ImportError:  # before the pipeline core is merged: load + derivatives only
-        import trimesh
+    from heritage_sites.processing.pipeline import run_pipeline
+    from heritage_sites.processing.types import PipelineOptions
 
-        from heritage_sites.processing.derivatives import build_derivatives
-
-        mesh = trimesh.load(path, process=False, force="mesh")
-        files = build_derivatives(mesh, scale_to_metres=0.001, workdir=out)
-        return {"state": "ready (load + derivatives only)", "files": _files(files)}
     result = run_pipeline(
         path, fmt=None, workdir=out, options=PipelineOptions(original_name=path.name)
     )
@@ -145,10 +137,8 @@ def measure(mode: str, path: Path, out: Path) -> dict:
 
 def gltfpack_reference(glb: Path, faces: int, out: Path) -> dict | None:
     """gltfpack -cc (simplified to our web face budget when larger) on the same mesh as GLB."""
-    try:
-        from heritage_sites.processing.derivatives.gltfpack import gltfpack_command
-    except ImportError:
-        return None
+    from heritage_sites.processing.derivatives.gltfpack import gltfpack_command
+
     args = ["-cc"]
     if faces > WEB_MAX_FACES:
         args += ["-si", f"{WEB_MAX_FACES / faces:.6f}"]

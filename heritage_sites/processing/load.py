@@ -22,9 +22,9 @@ from trimesh.resolvers import Resolver
 from heritage_sites.processing import formats
 from heritage_sites.processing.errors import Rejected, technical_detail
 from heritage_sites.processing.obj_fast import read_obj
-from heritage_sites.processing.preflight import Preflight, Upload
 from heritage_sites.processing.references import resolve_reference, texture_too_large_reason
 from heritage_sites.processing.text import decode_text
+from heritage_sites.processing.types import Preflight, Upload
 
 logger = logging.getLogger(__name__)
 

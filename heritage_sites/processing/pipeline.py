@@ -1,24 +1,17 @@
 """The whole scan pipeline: detect, unpack, pre-flight, load, measure, build derivatives.
 
-``run_pipeline`` does the work in the calling process; ``run_pipeline_sandboxed`` runs it in
-a fresh interpreter with memory and time limits and turns any way that child can die into a
-failed result with a reason a curator can act on.
+``run_pipeline`` does the work in the calling process. ``sandbox.run_pipeline_sandboxed`` runs
+it in a fresh interpreter with memory and time limits and turns any way that child can die into
+a failed result with a reason a curator can act on.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import math
-import multiprocessing
-import os
 import shutil
-import signal
-import tempfile
-import threading
 import time
-from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
@@ -27,23 +20,24 @@ from PIL import Image
 from heritage_sites.processing import formats
 from heritage_sites.processing.archives import extract_archive, is_resource_fork
 from heritage_sites.processing.errors import Rejected, technical_detail
+from heritage_sites.processing.preflight import run_preflight
 from heritage_sites.processing.references import texture_too_large_reason
-from heritage_sites.processing.sandbox_registry import sandbox_forget, sandbox_record
-from heritage_sites.processing.types import DerivativeFile, PipelineOptions, PipelineResult
+from heritage_sites.processing.types import (
+    DerivativeFile,
+    PipelineOptions,
+    PipelineResult,
+    Upload,
+)
 
 __all__ = [
     "DerivativeFile",
     "PipelineOptions",
     "PipelineResult",
     "run_pipeline",
-    "run_pipeline_sandboxed",
 ]
 
 logger = logging.getLogger(__name__)
 READY, FAILED = "ready", "failed"
-MEMORY_EXIT_CODE = 3
-# Tests set this to make the child sleep, allocate or crash (see sandbox.py).
-TEST_HOOK = "SCAN_SANDBOX_TEST_HOOK"
 
 
 def run_pipeline(
@@ -95,7 +89,6 @@ def run_pipeline(
 
 def _process(upload, workdir: Path, options: PipelineOptions, report: dict, timer):
     from heritage_sites.processing.load import load_mesh
-    from heritage_sites.processing.preflight import run_preflight
     from heritage_sites.processing.report import build_report
 
     with timer("preflight"):
@@ -121,10 +114,8 @@ def _process(upload, workdir: Path, options: PipelineOptions, report: dict, time
         messages = " ".join(error["message"] for error in report["errors"][:2])
         return _failed(report, f"The model cannot be used: {messages}", None)
     with timer("derivatives"):
-        try:
-            from heritage_sites.processing.derivatives import DerivativeError, build_derivatives
-        except ImportError as exc:  # the derivative stage is a separate package
-            raise RuntimeError("the derivative stage is not installed") from exc
+        from heritage_sites.processing.derivatives import DerivativeError, build_derivatives
+
         try:
             files = build_derivatives(
                 loaded.mesh,
@@ -171,7 +162,6 @@ def _failed(report: dict, reason: str, code: str | None) -> PipelineResult:
 
 
 def _prepare(source: Path, fmt: str, unpacked: Path, report: dict):
-    from heritage_sites.processing.preflight import Upload
 
     if fmt in (formats.OBJ_ZIP, formats.GLTF_ZIP):
         shutil.rmtree(unpacked, ignore_errors=True)
@@ -206,7 +196,6 @@ def _prepare(source: Path, fmt: str, unpacked: Path, report: dict):
 def _upgrade_gltf1(upload, unpacked: Path, report: dict):
     """Rewrite a glTF 1.0 upload as a glTF 2.0 GLB in the work folder; others pass through."""
     from heritage_sites.processing import gltf1
-    from heritage_sites.processing.preflight import Upload
     from heritage_sites.processing.preflight_gltf import load_json
 
     if upload.fmt == formats.GLB:
@@ -280,210 +269,3 @@ def result_from_json(text: str) -> PipelineResult:
     return PipelineResult(
         state=data["state"], reason=data["reason"], report=data["report"], derivatives=files
     )
-
-
-# The sandbox --------------------------------------------------------------------------------
-
-
-def run_pipeline_sandboxed(
-    source: Path,
-    *,
-    fmt: str | None,
-    workdir: Path,
-    options: PipelineOptions,
-    heartbeat: Callable[[], object] | None = None,
-    heartbeat_every: float = 10.0,
-    runtime_dir: Path | None = None,
-    owned_folders: Sequence[Path] = (),
-) -> PipelineResult:
-    """Run ``run_pipeline`` in a sandbox child with memory and wall-clock limits.
-
-    The child is forked from a multiprocessing fork server: a fresh interpreter (not a fork
-    of the caller, which may hold database connections) that preloads the pipeline's
-    imports. As with any spawn or forkserver start, the caller's main script must be
-    import-safe (``if __name__ == "__main__"``). The child leads its own process group
-    (killed whole on timeout), sets RLIMIT_AS to ``options.memory_limit_bytes``, and hands
-    its result back as JSON in a file. While it runs, ``heartbeat()`` is called every
-    ``heartbeat_every`` seconds; if it returns False (another attempt took the scan over)
-    the child is stopped. With ``runtime_dir``, the run is recorded there (the child's pid and
-    its folders, with ``owned_folders``), so that ``sandboxes_sweep`` ends the child and removes
-    the folders if this process dies before it can (see sandbox_registry.py).
-    """
-    workdir = Path(workdir)
-    workdir.mkdir(parents=True, exist_ok=True)
-    control = Path(tempfile.mkdtemp(prefix="scan-sandbox-"))
-    job = {
-        "source": str(Path(source).resolve()),
-        "fmt": fmt,
-        "workdir": str(workdir.resolve()),
-        "options": jsonable(asdict(options)),
-        "result": str(control / "result.json"),
-        "test_hook": os.environ.get(TEST_HOOK, ""),
-        "test_pidfile": os.environ.get(TEST_HOOK + "_PIDFILE", ""),
-    }
-    (control / "job.json").write_text(json.dumps(job))
-    started = time.monotonic()
-    record = None
-    try:
-        from heritage_sites.processing import sandbox
-
-        with _plain_multiprocessing_parent(), _beating(heartbeat, heartbeat_every):
-            child = _context().Process(
-                target=sandbox.child_main, args=(str(control / "job.json"),), name="scan-sandbox"
-            )
-            child.start()
-        if runtime_dir is not None:
-            try:
-                record = sandbox_record(
-                    Path(runtime_dir),
-                    pid=child.pid,
-                    worker_pid=os.getpid(),
-                    folders=[control, *owned_folders],
-                )
-            except OSError:
-                # Only the clean-up after a dead worker depends on it: the scan goes on.
-                logger.exception("Could not record the scan sandbox in %s", runtime_dir)
-        outcome = _supervise(child, options.time_limit_s, heartbeat, heartbeat_every)
-        seconds = round(time.monotonic() - started, 3)
-        result_file = control / "result.json"
-        if outcome == "exited" and child.exitcode == 0 and result_file.exists():
-            return result_from_json(result_file.read_text())
-        logger.warning("scan sandbox ended with %s (exit code %s)", outcome, child.exitcode)
-        return _sandbox_failure(outcome, child.exitcode, options, seconds)
-    finally:
-        shutil.rmtree(control, ignore_errors=True)
-        if record is not None:
-            sandbox_forget(record)
-
-
-@contextlib.contextmanager
-def _beating(heartbeat: Callable[[], object] | None, every: float):
-    # The first start of the fork server imports the whole pipeline, which takes seconds on a
-    # busy machine: keep the caller's lease renewed meanwhile, or the reaper takes the scan
-    # back before the sandbox has even started.
-    if heartbeat is None:
-        yield
-        return
-    done = threading.Event()
-
-    def beat() -> None:
-        while not done.wait(every):
-            try:
-                heartbeat()
-            except Exception:  # a failed renewal must not stop the start
-                logger.exception("heartbeat failed while the scan sandbox was starting")
-
-    thread = threading.Thread(target=beat, name="scan-sandbox-start-heartbeat", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        done.set()
-        thread.join()
-
-
-@contextlib.contextmanager
-def _plain_multiprocessing_parent():
-    # Celery's prefork pool runs tasks in daemonic billiard processes. multiprocessing refuses
-    # to start children from a daemon (they would be orphaned when it is killed), and cannot
-    # send billiard's authentication key to the fork server. The sandbox child watches its
-    # parent and ends itself when the parent dies, so while the child is created and started
-    # we lift the daemon flag and present the key as multiprocessing's own type.
-    process = multiprocessing.current_process()
-    saved = dict(process._config)
-    process._config["daemon"] = False
-    process._config["authkey"] = multiprocessing.process.AuthenticationString(
-        bytes(saved.get("authkey") or os.urandom(32))
-    )
-    try:
-        yield
-    finally:
-        process._config.clear()
-        process._config.update(saved)
-
-
-_CONTEXT = None
-
-
-def _context():
-    """The fork-server context, its server preloaded with the pipeline's heavy imports."""
-    global _CONTEXT
-    if _CONTEXT is None:
-        from heritage_sites.processing.sandbox import PRELOAD
-
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(PRELOAD)
-        _CONTEXT = context
-    return _CONTEXT
-
-
-def _supervise(child, limit: float, heartbeat, every: float) -> str:
-    deadline = time.monotonic() + limit
-    next_beat = time.monotonic() + every
-    try:
-        while True:
-            now = time.monotonic()
-            if now >= deadline:
-                return "timeout"
-            child.join(timeout=max(0.05, min(deadline, next_beat) - now))
-            if child.exitcode is not None:
-                return "exited"
-            if heartbeat is not None and time.monotonic() >= next_beat:
-                next_beat = time.monotonic() + every
-                try:
-                    if heartbeat() is False:
-                        return "superseded"
-                except Exception:  # a failed lease renewal must not kill the scan itself
-                    logger.exception("heartbeat failed while the scan sandbox was running")
-    finally:
-        _kill_group(child)
-
-
-def _kill_group(child) -> None:
-    # The child leads its own process group; helpers it started (node, for example) are in
-    # it too and must not outlive it.
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(child.pid, signal.SIGKILL)
-    if child.exitcode is None:
-        child.kill()  # killed before it could call setsid()
-    child.join()
-
-
-def _sandbox_failure(
-    outcome: str, code: int | None, options: PipelineOptions, seconds: float
-) -> PipelineResult:
-    if outcome == "timeout":
-        minutes = options.time_limit_s / 60
-        limit = f"{minutes:.0f} minutes" if minutes >= 1 else f"{options.time_limit_s:g} s"
-        reason = (
-            f"Processing took longer than the {limit} allowed and was stopped. The model may be "
-            "too large or complex for this server: try a lighter export (fewer faces, smaller "
-            "textures)."
-        )
-        error_code = "timeout"
-    elif outcome == "superseded":
-        reason = "Another processing attempt took this scan over; this attempt was stopped."
-        error_code = "superseded"
-    elif code == MEMORY_EXIT_CODE:
-        gib = options.memory_limit_bytes / 1024**3
-        reason = (
-            f"Processing needed more than the {gib:.3g} GiB of memory allowed and was stopped. "
-            "Try a lighter export (fewer faces, smaller textures)."
-        )
-        error_code = "resource_limit"
-    else:
-        how = f"signal {signal.Signals(-code).name}" if code and code < 0 else f"exit {code}"
-        gib = options.memory_limit_bytes / 1024**3
-        # Native libraries often crash instead of raising when an allocation is refused.
-        reason = (
-            f"Processing crashed on this file ({how}): the model is damaged, or needed more than "
-            f"the {gib:.3g} GiB of memory allowed. Try exporting it again, lighter if it is "
-            "large. An administrator can find details in the worker log."
-        )
-        error_code = "crash"
-    report = {
-        "errors": [{"code": error_code, "message": reason}],
-        "warnings": [],
-        "sandbox": {"outcome": outcome, "exit_code": code, "seconds": seconds},
-    }
-    return PipelineResult(state=FAILED, reason=reason, report=report, derivatives=[])

@@ -7,42 +7,19 @@ out of the upload, is refused here in milliseconds, before trimesh allocates any
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from heritage_sites.processing import formats
+from heritage_sites.processing import formats, preflight_gltf
 from heritage_sites.processing.errors import Rejected
 from heritage_sites.processing.references import resolve_reference, texture_size
 from heritage_sites.processing.text import decode_text
+from heritage_sites.processing.types import MAX_FACES, Preflight, Upload
 
-MAX_FACES = 20_000_000
 MAX_HEADER_BYTES = 64 * 1024
 MAX_OBJ_GROUPS = 50_000
 # Ascii STL spends at least this many bytes on one facet ("facet normal ... endfacet").
 ASCII_STL_MIN_FACET_BYTES = 60
-
-
-@dataclass
-class Upload:
-    """The model file to read and the folder whose files count as the upload."""
-
-    fmt: str
-    main: Path
-    root: Path
-
-    @property
-    def label(self) -> str:
-        return formats.LABELS.get(self.fmt, self.fmt.upper())
-
-
-@dataclass
-class Preflight:
-    warnings: list[dict] = field(default_factory=list)
-    textures: list[dict] = field(default_factory=list)  # {"name", "width", "height"}
-    info: dict = field(default_factory=dict)
-
-    def warn(self, code: str, message: str) -> None:
-        self.warnings.append({"code": code, "message": message})
 
 
 def _too_complex(faces: int, label: str) -> Rejected:
@@ -55,8 +32,6 @@ def _too_complex(faces: int, label: str) -> Rejected:
 
 def run_preflight(upload: Upload) -> Preflight:
     """Check the upload's main file; raise Rejected with a curator's reason when it fails."""
-    from heritage_sites.processing import preflight_gltf
-
     result = Preflight()
     checks = {
         formats.STL: check_stl,

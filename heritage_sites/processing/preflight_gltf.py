@@ -14,8 +14,8 @@ import struct
 from pathlib import Path
 
 from heritage_sites.processing.errors import Rejected, technical_detail
-from heritage_sites.processing.preflight import MAX_FACES, Preflight, Upload
 from heritage_sites.processing.references import resolve_reference, texture_size
+from heritage_sites.processing.types import MAX_FACES, Preflight, Upload
 
 MAX_JSON_BYTES = 64 * 1024 * 1024
 MAX_DATA_URI_BYTES = 32 * 1024 * 1024
@@ -25,22 +25,14 @@ MAX_NODES = 200_000
 MAX_NODE_DEPTH = 1_000
 COMPONENT_SIZES = {5120: 1, 5121: 1, 5122: 2, 5123: 2, 5125: 4, 5126: 4}
 TYPE_COMPONENTS = {"SCALAR": 1, "VEC2": 2, "VEC3": 3, "VEC4": 4, "MAT2": 4, "MAT3": 9, "MAT4": 16}
+# Draco is decoded (DracoPy), so it is not listed here.
 UNDECODED_EXTENSIONS = {
-    "KHR_draco_mesh_compression": "compressed with Draco, which this server does not decode",
     "EXT_meshopt_compression": "compressed with meshoptimizer, which this server does not decode",
     "KHR_mesh_quantization": "quantized, which this server does not read reliably",
 }
 DRACO = "KHR_draco_mesh_compression"
 GLB_JSON = 0x4E4F534A
 GLB_BIN = 0x004E4942
-
-
-def _draco_available() -> bool:
-    try:
-        import DracoPy  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 def _invalid(message: str, code: str = "invalid_gltf") -> Rejected:
@@ -93,13 +85,7 @@ def check_glb(upload: Upload, result: Preflight) -> None:
         magic, version, length = struct.unpack("<4sII", header)
         if magic != b"glTF":
             raise _invalid("The file does not start with the GLB signature.", "invalid_glb")
-        if version == 1:
-            result.info["gltf_version"] = "1.0"
-            raise Rejected(
-                "This GLB uses glTF 1.0, the 2015 format that was replaced by glTF 2.0. Open "
-                "it in Blender (or another converter) and export glTF 2.0.",
-                code="gltf1",
-            )
+        # glTF 1.0 never gets here: the pipeline converts it to 2.0 first (gltf1.py).
         if version != 2:
             raise _invalid(f"The GLB declares container version {version}; expected 2.")
         if length != size:
@@ -182,19 +168,12 @@ def _check_document(
     asset = doc.get("asset") if isinstance(doc.get("asset"), dict) else {}
     version = str(asset.get("version", ""))
     result.info["gltf_version"] = version
-    if version.startswith("1"):
-        raise Rejected(
-            "This model uses glTF 1.0, the 2015 format that was replaced by glTF 2.0. Open it "
-            "in Blender (or another converter) and export glTF 2.0.",
-            code="gltf1",
-        )
+    # glTF 1.0 never gets here: the pipeline converts it to 2.0 first (gltf1.py).
     if not version.startswith("2"):
         shown = f"version {version[:20]}" if version else "no version"
         raise _invalid(f"The glTF declares {shown}; expected 2.0.")
     for extension in doc.get("extensionsRequired") or []:
         why = UNDECODED_EXTENSIONS.get(extension)
-        if extension == DRACO and _draco_available():
-            why = None
         if why:
             raise Rejected(
                 f"The glTF geometry is {why}. Export it without that compression (plain glTF "
@@ -322,12 +301,6 @@ def _check_meshes(doc: dict, accessors: list, views: list) -> list[int]:
             position = accessors[attributes["POSITION"]]
             draco = (primitive.get("extensions") or {}).get(DRACO)
             if draco is not None:
-                if not _draco_available():
-                    raise Rejected(
-                        f"The glTF geometry is {UNDECODED_EXTENSIONS[DRACO]}. Export it without "
-                        "that compression.",
-                        code="unsupported_extension",
-                    )
                 _index(draco.get("bufferView"), len(views), "buffer view")
             elif "bufferView" not in position and "sparse" not in position:
                 raise _invalid(

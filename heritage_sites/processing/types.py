@@ -1,9 +1,38 @@
-"""Plain result types shared by the pipeline and its derivative stage (no Django)."""
+"""Plain types shared by the pipeline's stages (no Django): what an upload is, what pre-flight
+found, the options and the result."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from heritage_sites.processing import formats
+
+# The most faces this server processes, checked on declared counts before anything is parsed.
+MAX_FACES = 20_000_000
+
+
+@dataclass
+class Upload:
+    """The model file to read and the folder whose files count as the upload."""
+
+    fmt: str
+    main: Path
+    root: Path
+
+    @property
+    def label(self) -> str:
+        return formats.LABELS.get(self.fmt, self.fmt.upper())
+
+
+@dataclass
+class Preflight:
+    warnings: list[dict] = field(default_factory=list)
+    textures: list[dict] = field(default_factory=list)  # {"name", "width", "height"}
+    info: dict = field(default_factory=dict)
+
+    def warn(self, code: str, message: str) -> None:
+        self.warnings.append({"code": code, "message": message})
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,9 @@ from django.db import DatabaseError, models, transaction
 from django.utils import timezone
 
 from heritage_sites.models import Derivative, Scan
-from heritage_sites.processing.pipeline import PipelineOptions, run_pipeline_sandboxed
+from heritage_sites.processing.sandbox import run_pipeline_sandboxed
 from heritage_sites.processing.sandbox_registry import sandboxes_sweep
+from heritage_sites.processing.types import PipelineOptions
 from heritage_sites.services import derivatives as derivative_access
 from heritage_sites.services.scans import enqueue_scan
 

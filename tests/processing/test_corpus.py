@@ -18,7 +18,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from heritage_sites.processing.pipeline import PipelineOptions, run_pipeline_sandboxed
+from heritage_sites.processing.sandbox import run_pipeline_sandboxed
+from heritage_sites.processing.types import PipelineOptions
 from tests.conftest import CORPUS, needs_shared_corpus
 
 pytestmark = [needs_shared_corpus, pytest.mark.slow]

@@ -92,7 +92,7 @@ def test_a_ply_with_crlf_header_lines_is_read(tmp_path):
 def test_trimesh_can_only_read_files_inside_the_upload(tmp_path):
     from heritage_sites.processing.errors import Rejected
     from heritage_sites.processing.load import UploadResolver
-    from heritage_sites.processing.preflight import Upload
+    from heritage_sites.processing.types import Upload
 
     write(tmp_path / "secret.txt", "canary")
     folder = tmp_path / "upload"

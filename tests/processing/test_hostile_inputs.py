@@ -81,12 +81,9 @@ import pytest
 from PIL import Image
 
 from heritage_sites.processing import preflight
-from heritage_sites.processing.pipeline import (
-    PipelineOptions,
-    run_pipeline,
-    run_pipeline_sandboxed,
-)
+from heritage_sites.processing.pipeline import PipelineOptions, run_pipeline
 from heritage_sites.processing.references import MAX_TEXTURE_PIXELS
+from heritage_sites.processing.sandbox import run_pipeline_sandboxed
 from tests.plain_words import assert_plain
 
 from .builders import (

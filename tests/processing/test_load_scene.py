@@ -7,7 +7,8 @@ import pytest
 
 from heritage_sites.processing import formats
 from heritage_sites.processing.load import load_mesh
-from heritage_sites.processing.preflight import Upload, run_preflight
+from heritage_sites.processing.preflight import run_preflight
+from heritage_sites.processing.types import Upload
 from tests.processing.builders import glb, triangle_gltf, write
 
 

@@ -12,8 +12,8 @@ from heritage_sites.processing import formats
 from heritage_sites.processing.load import UploadResolver, load_mesh
 from heritage_sites.processing.obj_fast import read_obj
 from heritage_sites.processing.pipeline import run_pipeline
-from heritage_sites.processing.preflight import Upload, run_preflight
-from heritage_sites.processing.types import PipelineOptions
+from heritage_sites.processing.preflight import run_preflight
+from heritage_sites.processing.types import PipelineOptions, Upload
 from tests.processing.builders import make_zip, small_png, write
 
 CORNERS = "v 0 0 0\nv 1 0 0\nv 1 1 0\nv 0 1 0\nv 0 0 1\nv 1 0 1\nv 1 1 1\nv 0 1 1\n"

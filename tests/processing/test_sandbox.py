@@ -1,6 +1,6 @@
 """The sandbox turns a hang, a memory blow-up or a crash into a failed result with a reason.
 
-The faults come from a test-only hook (SCAN_SANDBOX_TEST_HOOK) that makes the child sleep,
+The faults come from stand-in children (tests/processing/sandbox_faults.py) that sleep,
 allocate or crash: these tests are about the sandbox itself, not about any file.
 """
 
@@ -12,9 +12,11 @@ import time
 import psutil
 import pytest
 
-from heritage_sites.processing.pipeline import PipelineOptions, run_pipeline_sandboxed
+from heritage_sites.processing.sandbox import run_pipeline_sandboxed
+from heritage_sites.processing.types import PipelineOptions
 from tests.plain_words import assert_plain
 
+from . import sandbox_faults
 from .builders import binary_stl, tetrahedron, write
 
 
@@ -23,9 +25,10 @@ def stl(tmp_path):
     return write(tmp_path / "tetra.stl", binary_stl(tetrahedron()))
 
 
-def _run(stl, tmp_path, **options):
+def _run(stl, tmp_path, child=None, **options):
+    extra = {"child": child} if child is not None else {}
     return run_pipeline_sandboxed(
-        stl, fmt=None, workdir=tmp_path / "out", options=PipelineOptions(**options)
+        stl, fmt=None, workdir=tmp_path / "out", options=PipelineOptions(**options), **extra
     )
 
 
@@ -50,12 +53,10 @@ def test_a_valid_file_comes_back_ready_through_the_sandbox(stl, tmp_path):
     assert {"web", "poster"} <= {item.kind for item in result.derivatives}
 
 
-def test_a_hung_child_is_stopped_at_the_time_limit_with_its_whole_group(stl, tmp_path, monkeypatch):
-    pidfile = tmp_path / "helper.pid"
-    monkeypatch.setenv("SCAN_SANDBOX_TEST_HOOK", "spawn-and-sleep")
-    monkeypatch.setenv("SCAN_SANDBOX_TEST_HOOK_PIDFILE", str(pidfile))
+def test_a_hung_child_is_stopped_at_the_time_limit_with_its_whole_group(stl, tmp_path):
+    pidfile = tmp_path / "out" / sandbox_faults.HELPER_PIDFILE
     started = time.monotonic()
-    result = _run(stl, tmp_path, time_limit_s=3)
+    result = _run(stl, tmp_path, child=sandbox_faults.spawn_and_sleep, time_limit_s=3)
     assert time.monotonic() - started < 10
     assert result.state == "failed"
     assert result.report["errors"][0]["code"] == "timeout"
@@ -64,18 +65,16 @@ def test_a_hung_child_is_stopped_at_the_time_limit_with_its_whole_group(stl, tmp
     assert _gone(int(pidfile.read_text())), "the child's helper process outlived the timeout"
 
 
-def test_a_child_that_exhausts_its_memory_limit_fails_with_a_reason(stl, tmp_path, monkeypatch):
-    monkeypatch.setenv("SCAN_SANDBOX_TEST_HOOK", "allocate")
-    result = _run(stl, tmp_path, memory_limit_bytes=1024**3)
+def test_a_child_that_exhausts_its_memory_limit_fails_with_a_reason(stl, tmp_path):
+    result = _run(stl, tmp_path, child=sandbox_faults.allocate, memory_limit_bytes=1024**3)
     assert result.state == "failed"
     assert result.report["errors"][0]["code"] == "resource_limit"
     assert "more than the 1 GiB of memory" in result.reason
     assert_plain(result.reason)
 
 
-def test_a_crashing_child_fails_with_a_reason_and_the_caller_survives(stl, tmp_path, monkeypatch):
-    monkeypatch.setenv("SCAN_SANDBOX_TEST_HOOK", "crash")
-    result = _run(stl, tmp_path)
+def test_a_crashing_child_fails_with_a_reason_and_the_caller_survives(stl, tmp_path):
+    result = _run(stl, tmp_path, child=sandbox_faults.crash)
     assert result.state == "failed"
     assert result.report["errors"][0]["code"] == "crash"
     assert "SIGSEGV" in result.reason
@@ -83,8 +82,7 @@ def test_a_crashing_child_fails_with_a_reason_and_the_caller_survives(stl, tmp_p
     assert os.getpid() == psutil.Process().pid  # still here
 
 
-def test_the_heartbeat_runs_while_the_child_works_and_can_stop_it(stl, tmp_path, monkeypatch):
-    monkeypatch.setenv("SCAN_SANDBOX_TEST_HOOK", "sleep")
+def test_the_heartbeat_runs_while_the_child_works_and_can_stop_it(stl, tmp_path):
     beats = []
 
     def heartbeat():
@@ -99,6 +97,7 @@ def test_the_heartbeat_runs_while_the_child_works_and_can_stop_it(stl, tmp_path,
         options=PipelineOptions(time_limit_s=60),
         heartbeat=heartbeat,
         heartbeat_every=0.3,
+        child=sandbox_faults.sleep,
     )
     assert len(beats) == 3
     assert time.monotonic() - started < 10

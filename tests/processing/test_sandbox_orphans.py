@@ -48,12 +48,14 @@ REAL_WORKER = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from heritage_sites.processing.pipeline import PipelineOptions, run_pipeline_sandboxed
+    from heritage_sites.processing.sandbox import run_pipeline_sandboxed
+    from heritage_sites.processing.types import PipelineOptions
+    from tests.processing import sandbox_faults
     source, runtime, owned = map(Path, sys.argv[1:4])
     owned.mkdir()
     run_pipeline_sandboxed(
         source, fmt=None, workdir=owned / "out", options=PipelineOptions(time_limit_s=600),
-        runtime_dir=runtime, owned_folders=[owned],
+        runtime_dir=runtime, owned_folders=[owned], child=sandbox_faults.sleep,
     )
     """
 )
@@ -144,9 +146,7 @@ def test_the_sweep_removes_only_folders_the_pipeline_made(tmp_path):
 def test_a_real_sandbox_left_by_a_killed_worker_is_ended_and_cleaned(tmp_path):
     source = write(tmp_path / "tetra.stl", binary_stl(tetrahedron()))
     runtime, owned = tmp_path / "run", tmp_path / "scan-real"
-    worker = _python(
-        REAL_WORKER, str(source), str(runtime), str(owned), SCAN_SANDBOX_TEST_HOOK="sleep"
-    )
+    worker = _python(REAL_WORKER, str(source), str(runtime), str(owned))
     try:
         deadline = time.monotonic() + 120
         while not list(runtime.glob("sandbox-*.json")) and time.monotonic() < deadline:

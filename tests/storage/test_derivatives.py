@@ -9,9 +9,9 @@ import requests
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from heritage_sites import scan_processing
 from heritage_sites.models import Derivative, PublicationState, Scan
 from heritage_sites.processing.types import DerivativeFile
+from heritage_sites.services import scan_processing
 from heritage_sites.services.derivatives import derivatives_sync_visibility
 from tests.factories import ArtefactFactory, InstitutionFactory, ScanFactory, UserFactory
 

@@ -9,7 +9,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from heritage_sites.processing.pipeline import PipelineOptions, run_pipeline_sandboxed
+from heritage_sites.processing.sandbox import run_pipeline_sandboxed
+from heritage_sites.processing.types import PipelineOptions
 
 SUMMARY_FIELDS = (
     ("format", "format"),

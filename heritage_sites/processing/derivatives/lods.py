@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import meshoptimizer
 import numpy as np
 
 from .glb import MeshArrays, read_glb, write_glb
@@ -26,12 +27,8 @@ class LodFailed(ValueError):
     """No simplifier produced an acceptable LOD; the message says why."""
 
 
-def simplify_native(arrays: MeshArrays, target: int, error: float) -> MeshArrays | None:
-    """Simplify with the meshoptimizer wheel; None when it is not installed."""
-    try:
-        import meshoptimizer
-    except ImportError:
-        return None
+def simplify_native(arrays: MeshArrays, target: int, error: float) -> MeshArrays:
+    """Simplify with the meshoptimizer wheel."""
     indices = np.ascontiguousarray(arrays.faces, dtype=np.uint32).reshape(-1)
     positions = np.ascontiguousarray(arrays.positions, dtype=np.float32)
     out = np.empty_like(indices)
@@ -67,8 +64,6 @@ def make_lod(
     problems = []
     for error in (FIRST_ERROR, 1.0):
         lod = simplify_native(source, target, error)
-        if lod is None:
-            break
         problem = lod_problem(lod, target, source, bounds)
         if not problem:
             return lod
