@@ -29,8 +29,9 @@ RUN uv sync --frozen --no-dev \
     && STORAGE_BACKEND=s3 S3_BUCKET=build DJANGO_STATIC_ROOT=/app/staticfiles \
        MUSEUM_DATA_DIR=/tmp/build-data python manage.py collectstatic --noinput \
     && rm -rf /tmp/build-data \
-    && mkdir -p /app/var /app/media \
-    && chown -R museum:museum /app/var /app/media
+    && mkdir -p /app/var /app/media /app/secrets \
+    && chown -R museum:museum /app/var /app/media /app/secrets \
+    && chmod 700 /app/secrets
 
 ENV DJANGO_STATIC_ROOT=/app/staticfiles \
     STATIC_USE_FINDERS=false \

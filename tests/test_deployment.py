@@ -156,6 +156,21 @@ def test_compose_points_every_app_process_at_the_same_services():
     assert "noeviction" in redis, "queued scans must never be evicted"
 
 
+def test_compose_writes_no_secret_key_and_makes_one_per_installation():
+    text = (ROOT / "docker-compose.yml").read_text()
+    assert "DJANGO_SECRET_KEY:" not in text, "a key written in the compose file is shared by all"
+    services = compose()["services"]
+    maker = services["secret-key"]
+    assert "installation_secret_key" in " ".join(maker["command"])
+    assert "museum-secrets:/app/secrets" in maker["volumes"]
+    assert services["migrate"]["depends_on"]["secret-key"]["condition"] == (
+        "service_completed_successfully"
+    )
+    for name in ("migrate", "web", "worker", "maintenance", "beat"):
+        assert services[name]["environment"]["DJANGO_SECRET_KEY_FILE"] == "/app/secrets/secret_key"
+        assert "museum-secrets:/app/secrets:ro" in services[name]["volumes"], name
+
+
 def test_the_image_installs_from_the_lock_runs_as_a_user_and_collects_static_files():
     recipe = (ROOT / "Dockerfile").read_text()
     assert recipe.startswith("#") and "FROM python:3.12-slim" in recipe
