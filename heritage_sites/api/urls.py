@@ -54,5 +54,5 @@ urlpatterns = [
         name="api-docs",
     ),
     # Anything else under /api/ is a 404 in the API's error shape, not an HTML page.
-    re_path(r"(?s)^.*$", api_not_found),  # (?s): a path with a newline in it too
+    re_path(r"^[\s\S]*$", api_not_found),  # [\s\S]: a path with a newline in it too
 ]
