@@ -32,7 +32,9 @@
 
   function draw(element) {
     var data = JSON.parse(document.getElementById(element.dataset.map).textContent);
-    var map = L.map(element, { worldCopyJump: true, zoomControl: false, attributionControl: true });
+    var map = L.map(element, {
+      worldCopyJump: true, zoomControl: false, attributionControl: true, minZoom: 1, maxZoom: 12,
+    });
     L.control.zoom({
       zoomInTitle: element.dataset.labelZoomIn,
       zoomOutTitle: element.dataset.labelZoomOut,
