@@ -19,10 +19,11 @@ CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "pages"
 VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 360, "height": 740}}
 
-# Each browser test runs as a django_db test: pytest-django then creates the test database,
-# and a test's own writes (an admin account) are rolled back. The museum itself is committed
-# once per module by the ``museum`` fixture and flushed at its end.
-BROWSER_MARKS = [pytest.mark.browser, pytest.mark.django_db]
+# Not django_db tests: a test's transaction on the main thread would lock SQLite tables
+# against the server's threads. The museum is committed once per module by ``museum`` (on
+# the test database, created here when no django_db test asked pytest-django for it) and
+# flushed at its end.
+BROWSER_MARKS = [pytest.mark.browser]
 
 
 def pytest_collection_modifyitems(items):
@@ -45,7 +46,7 @@ class _Quiet(WSGIRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def museum(django_db_setup, django_db_blocker, tmp_path_factory):
+def museum(request, django_db_blocker, tmp_path_factory):
     """The demo museum, its scans processed, served on 127.0.0.1 by the real WSGI app."""
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     media = tmp_path_factory.mktemp("media")
@@ -53,8 +54,13 @@ def museum(django_db_setup, django_db_blocker, tmp_path_factory):
     overrides.enable()
     with django_db_blocker.unblock():
         from django.db import connection
+        from django.test.utils import setup_databases, teardown_databases
 
-        # The test database, never the museum's own (it is set up only for django_db tests).
+        own_setup = None
+        name = str(connection.settings_dict["NAME"])
+        if "memory" not in name and "test" not in name:
+            # pytest-django sets the test database up only for django_db tests.
+            own_setup = setup_databases(verbosity=0, interactive=False, aliases={"default"})
         name = str(connection.settings_dict["NAME"])
         assert "memory" in name or "test" in name, f"not a test database: {name}"
         from heritage_sites.demo.load import demo_load
@@ -62,8 +68,10 @@ def museum(django_db_setup, django_db_blocker, tmp_path_factory):
         from heritage_sites.scan_processing import scan_process
 
         demo_load()
-        for scan_id in Scan.objects.values_list("pk", flat=True):
-            scan_process(scan_id=scan_id)
+        # A module that needs no 3D (the admin) says PROCESS_SCANS = False: a minute saved.
+        if getattr(request.module, "PROCESS_SCANS", True):
+            for scan_id in Scan.objects.values_list("pk", flat=True):
+                scan_process(scan_id=scan_id)
         shared = {
             conn.alias: conn
             for conn in connections.all()
@@ -86,6 +94,8 @@ def museum(django_db_setup, django_db_blocker, tmp_path_factory):
             for conn in shared.values():
                 conn.dec_thread_sharing()
             call_command("flush", interactive=False, verbosity=0)
+            if own_setup is not None:
+                teardown_databases(own_setup, verbosity=0)
             overrides.disable()
 
 
@@ -126,7 +136,8 @@ class Visit:
     def screenshot(self, name: str) -> Path:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         path = ARTIFACTS / f"{name}.png"
-        self.page.screenshot(path=str(path), full_page=True)
+        # SwiftShader draws WebGL on the CPU: a page with a 3D model takes a while.
+        self.page.screenshot(path=str(path), full_page=True, timeout=120_000)
         print(f"screenshot: {path}")
         return path
 
