@@ -82,7 +82,7 @@ def artefact_detail(request: HttpRequest, slug: str) -> HttpResponse:
         },
         "ld": jsonld.artefact(request, artefact, main),
         "page_title": text.localized(artefact, "title")["value"],
-        "description": text.localized(artefact, "description")["value"][:300],
+        "description": text.plain(artefact, "description")[:300],
         "poster": main.poster if main else None,
     }
     return render_page(request, "heritage_sites/artefact_detail.html", context)

@@ -35,7 +35,7 @@ def site(request: HttpRequest, site, poster_url: str | None) -> dict:
             "longitude": float(site.longitude),
         },
     }
-    description = text.localized(site, "description")["value"]
+    description = text.plain(site, "description")
     if description:
         data["description"] = description[:500]
     if poster_url:

@@ -88,6 +88,6 @@ def site_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "map_data": {"sites": points, "corridors": [], "focus": True, **map_settings()},
         "ld": jsonld.site(request, site, poster.file.url if poster else None),
         "page_title": text.localized(site, "name")["value"],
-        "description": text.localized(site, "description")["value"][:300],
+        "description": text.plain(site, "description")[:300],
     }
     return render_page(request, "heritage_sites/site_detail.html", context)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils import translation
+from django.utils.html import strip_tags
 
 from heritage_sites.api import languages
 
@@ -23,3 +24,8 @@ def html_lang(code: str) -> str:
 
 def direction(code: str) -> str:
     return languages.direction(code)
+
+
+def plain(obj, field: str) -> str:
+    """A translated text as plain text (meta tags, JSON-LD): HTML left by imports removed."""
+    return strip_tags(localized(obj, field)["value"]).strip()

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django import template
-from django.utils.html import format_html, linebreaks
+from django.utils.html import format_html, linebreaks, strip_tags
+from django.utils.safestring import mark_safe
 
 from heritage_sites.pages import text
 
@@ -33,7 +34,9 @@ def tr_block(obj, field: str):
         '<div class="prose" lang="{}" dir="{}">{}</div>',
         value["lang"],
         value["dir"],
-        linebreaks(value["value"], autoescape=True),
+        # Some imported texts still carry HTML paragraphs: plain text, then our paragraphs.
+        # linebreaks escapes the text itself (autoescape=True); its <p> and <br> are ours.
+        mark_safe(linebreaks(strip_tags(value["value"]).strip(), autoescape=True)),
     )
 
 
@@ -63,8 +66,6 @@ def country(obj):
 @register.filter
 def ld_json(data: dict):
     """A schema.org block as JSON-LD, escaped so it cannot end its script element."""
-    from django.utils.safestring import mark_safe
-
     from heritage_sites.pages.render import ld_json as dumps
 
     return mark_safe(dumps(data))

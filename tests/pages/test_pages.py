@@ -225,3 +225,10 @@ def test_the_map_draws_corridors_through_their_sites(client):
     data = _map_data(_page(client, "/en/"), "home-map-data")
     [line] = [c for c in data["corridors"] if c["name"] == "Fergana corridor"]
     assert [point[1] for point in line["points"]] == [60.0, 70.0]
+
+
+def test_html_left_in_imported_texts_becomes_plain_paragraphs(client):
+    site = HeritageSiteFactory(description_en="<p>First part.</p><p>Second <b>part</b>.</p>")
+    page = _page(client, f"/en/sites/{site.slug}/")
+    assert "&lt;p&gt;" not in page and "<b>" not in page
+    assert "First part." in page
