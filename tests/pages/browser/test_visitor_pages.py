@@ -66,7 +66,8 @@ def _english_left(page, code: str) -> list[str]:
 
 
 def _open(v, url: str):
-    response = v.page.goto(url, wait_until="networkidle")
+    # Two shared cores and a CPU-drawn WebGL: pages can take a while to go quiet.
+    response = v.page.goto(url, wait_until="networkidle", timeout=90_000)
     assert response.status == 200, url
 
 
