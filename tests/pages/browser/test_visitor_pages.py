@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from heritage_sites.pages import build
-from tests.pages.browser.conftest import BROWSER_MARKS
+from tests.pages.browser.conftest import ARTIFACTS, BROWSER_MARKS
 
 pytestmark = [*BROWSER_MARKS, pytest.mark.slow]
 
@@ -127,6 +127,11 @@ def test_the_artefact_page_loads_and_draws_the_model(museum, slugs, visit, viewp
     url = f"{museum}/{code}/artefacts/{slugs['artefact']}/"
     _open(v, url)
     share = _model_drawn(v.page)
+    # The viewer alone, at its size (a full-page shot resizes the window and the canvas).
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    v.page.locator("#viewer-main").screenshot(
+        path=str(ARTIFACTS / f"artefact-{code}-{viewport}-viewer.png"), timeout=120_000
+    )
     assert share > 0.02, f"the canvas is blank ({share:.1%} of pixels differ)"
     chosen = v.page.get_attribute("#viewer-main", "src")
     phone_src = v.page.get_attribute("#viewer-main", "data-src-phone")
