@@ -137,10 +137,11 @@ def main() -> None:
             [sys.executable, "-c", CHILD, str(args.seconds)],
             env=env,
             cwd=ROOT,
-            check=True,
             capture_output=True,
             text=True,
         )
+        if done.returncode != 0:
+            sys.exit(f"the bench's museum failed:\n{done.stderr[-3000:]}")
     line = next(line for line in done.stdout.splitlines() if line.startswith("RESULTS "))
     results = json.loads(line.removeprefix("RESULTS "))
     print(f"{'page':<10}{'page rps':>10}{'floor rps':>11}{'ratio':>8}  (target >= 0.5)")

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from django.urls import include, path
+from django.urls import path
 from django.utils.html import escape
 
 from heritage_sites.models import Artefact, Derivative, HeritageSite, Scan
+from museum import urls as museum_urls
 
 
 def _page(rows: list[str]) -> HttpResponse:
@@ -54,5 +55,6 @@ urlpatterns = [
     path("floor/", home),
     path("floor/sites/<slug:slug>/", site),
     path("floor/artefacts/<slug:slug>/", artefact),
-    path("", include("museum.urls")),
+    # The museum's own URLs as they are (i18n_patterns cannot be include()d).
+    *museum_urls.urlpatterns,
 ]
