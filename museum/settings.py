@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "rest_framework",
     "rest_framework.authtoken",
     "rest_framework_api_key",
@@ -64,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses HTML and JSON answers; whitenoise serves static files precompressed itself.
+    "django.middleware.gzip.GZipMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -153,6 +156,14 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Embedded default: whitenoise serves static files straight from the apps, no collectstatic.
 # Production images run collectstatic and set STATIC_USE_FINDERS=false.
 WHITENOISE_USE_FINDERS = env.bool("STATIC_USE_FINDERS", True)
+# The browser libraries, fonts and map data, built from frontend/ by `manage.py build_frontend`
+# (runmuseum, the Dockerfile and the test suite run it) and served as static/vendor/.
+FRONTEND_BUILD_DIR = BASE_DIR / "frontend" / "build"
+FRONTEND_BUILD_DIR.mkdir(parents=True, exist_ok=True)
+STATICFILES_DIRS = [("vendor", FRONTEND_BUILD_DIR)]
+# modeltranslation's tabbed admin fields: jQuery from the museum, not from a CDN.
+JQUERY_URL = "vendor/jquery/jquery.min.js"
+JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 MEDIA_URL = env.str("MEDIA_URL", "/media/")
 MEDIA_ROOT = env.path("MEDIA_ROOT", BASE_DIR / "media")
 
@@ -234,6 +245,9 @@ else:
             else "whitenoise.storage.CompressedStaticFilesStorage"
         },
     }
+if not WHITENOISE_USE_FINDERS:
+    # Collected static files (the image): hashed names, so whitenoise caches them for a year.
+    STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
 
 # Scan uploads: refused above this size with a message that says the limit.
 SCAN_UPLOAD_MAX_BYTES = env.int("SCAN_UPLOAD_MAX_BYTES", 1024**3)
@@ -359,6 +373,22 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
+# --- Visitor pages -------------------------------------------------------------------------
+# Maps draw the Natural Earth countries served by the museum itself unless a tile server is
+# given: a raster URL template such as https://tile.example.org/{z}/{x}/{y}.png.
+MUSEUM_MAP_TILES_URL = env.str("MUSEUM_MAP_TILES_URL", "")
+if MUSEUM_MAP_TILES_URL and not (
+    MUSEUM_MAP_TILES_URL.startswith(("http://", "https://", "/"))
+    and all(part in MUSEUM_MAP_TILES_URL for part in ("{z}", "{x}", "{y}"))
+):
+    env.fail(
+        "MUSEUM_MAP_TILES_URL",
+        "must be an http(s):// or /path URL template with {z}, {x} and {y}",
+    )
+MUSEUM_MAP_TILES_ATTRIBUTION = env.str("MUSEUM_MAP_TILES_ATTRIBUTION", "")
+if MUSEUM_MAP_TILES_URL and not MUSEUM_MAP_TILES_ATTRIBUTION:
+    env.fail("MUSEUM_MAP_TILES_ATTRIBUTION", "must credit the tiles of MUSEUM_MAP_TILES_URL")
+
 # --- Security in production -----------------------------------------------------------------
 if not DEBUG and env.bool("DJANGO_SECURE", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -386,9 +416,11 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
-# django-modeltranslation's tabbed admin loads jQuery UI from a CDN unless told otherwise:
-# the policy (and an offline museum) would refuse it. jQuery itself is the admin's own.
-JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
+if MUSEUM_MAP_TILES_URL.startswith(("http://", "https://")):
+    # Map tiles from another host are images: img-src only, and only when one is configured.
+    _scheme, _, _rest = MUSEUM_MAP_TILES_URL.partition("://")
+    SECURE_CSP["img-src"].append(f"{_scheme}://{_rest.split('/', 1)[0].replace('{s}', '*')}")
+
 
 LOGGING = {
     "version": 1,
