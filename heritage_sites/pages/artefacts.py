@@ -85,4 +85,4 @@ def artefact_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "description": text.plain(artefact, "description")[:300],
         "poster": main.poster if main else None,
     }
-    return render_page(request, "heritage_sites/artefact_detail.html", context)
+    return render_page(request, "heritage_sites/artefact_detail.html", context, viewer=True)

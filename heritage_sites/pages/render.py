@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import translate_url
 from django.utils import translation
+from django.utils.csp import CSP
 
 from heritage_sites.pages import names, text
 
@@ -37,8 +38,23 @@ def map_settings() -> dict:
     }
 
 
+def viewer_csp() -> dict:
+    """The policy of a page with the 3D viewer.
+
+    model-viewer's shadow-DOM template carries its own ``<style>`` element, which cannot take
+    the request's nonce. On these pages ``<style>`` elements may be inline (``style-src-elem``);
+    style attributes and every script stay as strict as everywhere else.
+    """
+    return {**settings.SECURE_CSP, "style-src-elem": [CSP.SELF, CSP.UNSAFE_INLINE]}
+
+
 def render_page(
-    request: HttpRequest, template: str, context: dict, *, status: int = 200
+    request: HttpRequest,
+    template: str,
+    context: dict,
+    *,
+    status: int = 200,
+    viewer: bool = False,
 ) -> HttpResponse:
     languages = _languages(request)
     language = text.current_language()
@@ -58,7 +74,10 @@ def render_page(
         ),
         **context,
     }
-    return render(request, template, context, status=status)
+    response = render(request, template, context, status=status)
+    if viewer:
+        response._csp_config = viewer_csp()  # read by Django's CSP middleware
+    return response
 
 
 def ld_json(data: dict) -> str:

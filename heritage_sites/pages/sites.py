@@ -90,4 +90,4 @@ def site_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "page_title": text.localized(site, "name")["value"],
         "description": text.plain(site, "description")[:300],
     }
-    return render_page(request, "heritage_sites/site_detail.html", context)
+    return render_page(request, "heritage_sites/site_detail.html", context, viewer=True)
