@@ -10,6 +10,7 @@ import pytest
 import trimesh
 from PIL import Image
 
+from heritage_sites.processing.colour import SRGB_BYTE_TO_LINEAR_BYTE, linear_to_srgb
 from heritage_sites.processing.derivatives import DerivativeError, build_derivatives
 from heritage_sites.processing.derivatives.glb import read_glb, read_glb_json, write_glb
 from heritage_sites.processing.derivatives.gltfpack import run_gltfpack
@@ -72,7 +73,8 @@ def test_web_glb_keeps_vertex_colours(vase_run, tmp_path):
     _, _, files = vase_run
     model = decoded(by_kind(files, "web")[0].path, tmp_path)
     assert model.colors is not None
-    red = model.colors[:, 0].astype(int) - model.colors[:, 1].astype(int)
+    shown = np.rint(linear_to_srgb(model.colors / 255.0) * 255).astype(int)  # COLOR_0 is linear
+    red = shown[:, 0] - shown[:, 1]
     assert (red > 60).mean() > 0.95
 
 
@@ -284,7 +286,9 @@ def test_face_colours_become_vertex_colours(tmp_path):
     )
     model = decoded(by_kind(files, "web")[0].path, tmp_path)
     assert model.colors is not None
-    assert np.abs(model.colors[:, :3].astype(int) - (20, 160, 40)).max() <= 2
+    # COLOR_0 is linear: the sRGB bytes (20, 160, 40) are (2, 90, 5) in linear bytes.
+    linear = SRGB_BYTE_TO_LINEAR_BYTE[[20, 160, 40]].astype(int)
+    assert np.abs(model.colors[:, :3].astype(int) - linear).max() <= 2
 
 
 def test_scan_collapsed_to_a_point_fails_with_a_blank_poster_reason(tmp_path):

@@ -50,12 +50,17 @@ def build_derivatives(
     scale_to_metres: float,
     workdir: Path,
     make_turntable: bool = True,
-    up_axis: str = "y",
+    up_axis: str = "+y",
+    quarter_turns: int = 0,
+    colours_are_srgb: bool = True,
 ) -> list[DerivativeFile]:
     """Write the web GLB, LODs, posters and turntable of ``mesh`` into ``workdir``.
 
     ``mesh`` is in the file's own units (``scale_to_metres`` turns them into metres);
-    ``up_axis`` is "y" (glTF, OBJ and most scanners) or "z" (turned to Y up).
+    ``up_axis`` (one of pose.UP_AXES) and ``quarter_turns`` are the scan's pose: the mesh is
+    turned through pose.pose_matrix so that its up axis becomes glTF's +Y.
+    ``colours_are_srgb``: the mesh's vertex colours are sRGB bytes (PLY, OFF, STL, OBJ) and
+    become linear COLOR_0; False for glTF inputs, whose colours are linear already.
     """
     from .prepare import mesh_arrays
 
@@ -66,7 +71,13 @@ def build_derivatives(
     scratch = workdir / ".work"
     scratch.mkdir(exist_ok=True)
     try:
-        master = mesh_arrays(mesh, scale_to_metres=scale_to_metres, up_axis=up_axis)
+        master = mesh_arrays(
+            mesh,
+            scale_to_metres=scale_to_metres,
+            up_axis=up_axis,
+            quarter_turns=quarter_turns,
+            colours_are_srgb=colours_are_srgb,
+        )
         return _build(master, workdir, scratch, make_turntable)
     except GltfpackUnavailable as exc:
         raise DerivativeError(

@@ -16,9 +16,12 @@ from embreex import rtcore_scene
 from embreex.mesh_construction import TriangleMesh
 from PIL import Image
 
+from ..colour import SRGB_BYTE_TO_LINEAR, linear_to_srgb, srgb_to_linear
 from .glb import MeshArrays, vertex_normals
 
-CLAY = np.array([0.74, 0.71, 0.66], dtype=np.float32)  # colour for scans that have none
+# Colour for scans that have none, as a screen shows it (sRGB); shading works on its linear value.
+CLAY = np.array([0.74, 0.71, 0.66], dtype=np.float32)
+CLAY_LINEAR = srgb_to_linear(CLAY)
 FOV_DEG = 30.0
 AMBIENT = 0.32
 KEY = 0.78
@@ -133,7 +136,9 @@ def _render_band(stage: Stage, size, picture, rows: slice, cols: slice, eye, bas
     lambert = np.clip(_times(normal, light[:, None])[:, 0], 0.0, 1.0)
     head = np.abs(toward)
     shade = AMBIENT + KEY * 0.75 * lambert + KEY * 0.25 * head
-    rgba[mask, :3] = np.clip(base[:, :3] * (shade[:, None] * 255.0), 0, 255).astype(np.uint8)
+    # Light is added in linear light, then encoded for the screen (sRGB), as a viewer does.
+    lit = linear_to_srgb(base[:, :3] * shade[:, None])
+    rgba[mask, :3] = np.rint(lit * 255.0).astype(np.uint8)
     rgba[mask, 3] = np.clip(base[:, 3] * 255.0, 0, 255).astype(np.uint8)
     picture[rows, cols] = rgba.reshape(rows.stop - rows.start, cols.stop - cols.start, 4)
     return count
@@ -173,11 +178,14 @@ def _surface_colour(stage: Stage, extra: np.ndarray, count: int) -> np.ndarray:
         # Repeat wrapping, as glTF's default sampler does; UV origin is the top left.
         px = (np.mod(extra[:, 0], 1.0) * w).astype(np.int64).clip(0, w - 1)
         py = (np.mod(extra[:, 1], 1.0) * h).astype(np.int64).clip(0, h - 1)
-        colour = stage.texture[py, px].astype(np.float32) / 255.0
+        texel = stage.texture[py, px]
+        colour = SRGB_BYTE_TO_LINEAR[texel]  # glTF base-colour textures are sRGB
+        if colour.shape[1] == 4:
+            colour[:, 3] = texel[:, 3] / 255.0  # alpha is coverage, not light
     elif extra.shape[1]:
         colour = extra
     else:
-        return np.broadcast_to(np.append(CLAY, 1.0) * factor, (count, 4))
+        return np.broadcast_to(np.append(CLAY_LINEAR, 1.0) * factor, (count, 4))
     if colour.shape[1] == 3:
         colour = np.concatenate([colour, np.ones((count, 1), np.float32)], axis=1)
     return colour * factor
