@@ -18,7 +18,7 @@ from heritage_sites.models import (
     Material,
     Scan,
 )
-from heritage_sites.services import scan_reprocess
+from heritage_sites.services import ScanBusy, scan_reprocess, scan_set_pose
 
 
 @admin.register(Country)
@@ -157,6 +157,27 @@ class ScanAdmin(admin.ModelAdmin):
             % {"queued": queued},
             messages.SUCCESS,
         )
+
+    def save_model(self, request, obj, form, change):
+        pose_changed = change and {"up_axis", "quarter_turns"} & set(form.changed_data)
+        if not pose_changed:
+            return super().save_model(request, obj, form, change)
+        # The pose goes through its service (it rebuilds the derivatives), the rest as usual.
+        pose = {"up_axis": obj.up_axis, "quarter_turns": obj.quarter_turns}
+        obj.up_axis, obj.quarter_turns = form.initial["up_axis"], form.initial["quarter_turns"]
+        super().save_model(request, obj, form, change)
+        try:
+            queued = scan_set_pose(scan=obj, **pose)
+        except ScanBusy as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            return None
+        if queued:
+            self.message_user(
+                request,
+                _("The new pose was saved; the web model and posters are being rebuilt."),
+                messages.SUCCESS,
+            )
+        return None
 
     def get_queryset(self, request):
         # The list shows the subject and a poster per row: fetch them with the scans.
