@@ -39,3 +39,36 @@ def linearise_colour_bytes(colours: np.ndarray) -> np.ndarray:
     out = colours.copy()
     out[:, :3] = SRGB_BYTE_TO_LINEAR_BYTE[colours[:, :3]]
     return out
+
+
+# Khronos PBR Neutral tone mapping, as three.js and <model-viewer> (tone-mapping="neutral",
+# their default) apply it to linear light before the sRGB encoding.
+_START = 0.8 - 0.04
+_DESATURATION = 0.15
+
+
+def neutral_tone_map(rgb: np.ndarray) -> np.ndarray:
+    """Linear light (n, 3), any brightness, to linear display values in 0..1."""
+    color = np.asarray(rgb, dtype=np.float32).copy()
+    x = color.min(axis=1)
+    offset = np.where(x < 0.08, x - 6.25 * x * x, 0.04)
+    color -= offset[:, None]
+    peak = color.max(axis=1)
+    d = 1.0 - _START
+    high = peak >= _START
+    if high.any():
+        p = peak[high]
+        new_peak = 1.0 - d * d / (p + d - _START)
+        c = color[high] * (new_peak / p)[:, None]
+        g = 1.0 - 1.0 / (_DESATURATION * (p - new_peak) + 1.0)
+        color[high] = c * (1 - g[:, None]) + new_peak[:, None] * g[:, None]
+    return np.clip(color, 0.0, 1.0)
+
+
+def inverse_neutral_tone_map(grey: np.ndarray) -> np.ndarray:
+    """The linear light of grey display values (r = g = b) after neutral_tone_map."""
+    y = np.clip(np.asarray(grey, dtype=np.float64), 0.0, 0.999)
+    d = 1.0 - _START
+    peak = np.where(y < _START, y, d * d / (1.0 - y) - d + _START)
+    # Below 0.08 the offset is x - 6.25 x^2, so the output is 6.25 x^2.
+    return np.where(peak < 0.04, np.sqrt(peak / 6.25), peak + 0.04)
