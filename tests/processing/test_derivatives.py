@@ -133,17 +133,27 @@ def test_turntable_is_an_animated_webp_of_24_frames(vase_run):
     assert (frame[..., 3] > 200).mean() > 0.15
 
 
-def test_texture_is_kept_shrunk_to_2048_and_stored_as_jpeg(bowl_run, tmp_path):
+def glb_image(doc, binary, index):
+    view = doc["bufferViews"][doc["images"][index]["bufferView"]]
+    start = view.get("byteOffset", 0)
+    return Image.open(io.BytesIO(bytes(binary[start : start + view["byteLength"]])))
+
+
+def test_texture_is_kept_shrunk_to_2048_as_webp_with_a_small_jpeg_fallback(bowl_run, tmp_path):
     _, files = bowl_run
     web = by_kind(files, "web")[0]
     doc, binary = read_glb_json(web.path)
-    (image_ref,) = doc["images"]
-    view = doc["bufferViews"][image_ref["bufferView"]]
-    start = view.get("byteOffset", 0)
-    texture = Image.open(io.BytesIO(bytes(binary[start : start + view["byteLength"]])))
-    assert image_ref["mimeType"] == "image/jpeg"
-    assert texture.format == "JPEG"
+    (texture_ref,) = doc["textures"]
+    webp_index = texture_ref["extensions"]["EXT_texture_webp"]["source"]
+    assert "EXT_texture_webp" in doc["extensionsUsed"]
+    assert "EXT_texture_webp" not in doc.get("extensionsRequired", [])  # the fallback serves
+    assert doc["images"][webp_index]["mimeType"] == "image/webp"
+    texture = glb_image(doc, binary, webp_index)
+    assert texture.format == "WEBP"
     assert texture.size == (2048, 1024)
+    fallback = glb_image(doc, binary, texture_ref["source"])
+    assert doc["images"][texture_ref["source"]]["mimeType"] == "image/jpeg"
+    assert fallback.format == "JPEG" and max(fallback.size) == 256
     model = decoded(web.path, tmp_path)
     assert model.uvs is not None
     assert model.uvs.min() >= -0.01 and model.uvs.max() <= 1.01
