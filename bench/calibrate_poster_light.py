@@ -3,9 +3,9 @@
 Renders a grey (albedo 0.5) and a black sphere with our derivatives' material (metallic 0,
 roughness 0.9) in <model-viewer> from the poster's camera, undoes its neutral tone mapping and
 the sRGB encoding, and fits, per world normal, the diffuse light D(n) (times the albedo) and
-the specular light S(n, v), as 9 spherical-harmonic coefficients each (plus a Fresnel term for
-S). Prints the constants that derivatives/render.py uses. Run it again after upgrading
-tools/model-viewer:
+the specular light S(r, v) of the view's mirror direction r, as 9 spherical-harmonic
+coefficients each (plus a Fresnel term for S). Prints the constants that
+derivatives/render.py uses. Run it again after upgrading tools/model-viewer:
 
     .venv/bin/python -m bench.calibrate_poster_light
 """
@@ -83,7 +83,9 @@ def main() -> None:
     n_in = n[inside]
     facing = np.clip(-(rays[inside] * n_in).sum(axis=1), 0, 1)
     basis_d = sh9(n_in)
-    basis_s = np.concatenate([basis_d, ((1 - facing) ** 5)[:, None]], axis=1)
+    # Specular light comes from around the mirror direction of the view.
+    mirror = rays[inside] + 2 * facing[:, None] * n_in
+    basis_s = np.concatenate([sh9(mirror), ((1 - facing) ** 5)[:, None]], axis=1)
     d_coef = np.linalg.lstsq(basis_d, diffuse, rcond=None)[0]
     s_coef = np.linalg.lstsq(basis_s, specular, rcond=None)[0]
     d_err = np.abs(basis_d @ d_coef - diffuse).mean()

@@ -27,13 +27,14 @@ CLAY_LINEAR = srgb_to_linear(CLAY)
 FOV_DEG = 30.0
 # <model-viewer>'s neutral environment (its default lighting), measured by
 # bench/calibrate_poster_light.py as 9 spherical-harmonic coefficients of the world normal:
-# the diffuse light (times the surface's albedo) and the specular light of our material
-# (metallic 0, roughness 0.9), the last term a Fresnel rim (1 - n.v)^5.
+# the diffuse light (times the surface's albedo), and the specular light of our material
+# (metallic 0, roughness 0.9) of the view's mirror direction, its last term a Fresnel rim
+# (1 - n.v)^5.
 DIFFUSE_SH = np.array(
     [1.0743, 0.1066, 0.6281, 0.0596, 0.0921, 0.0516, -0.449, 0.2009, 0.0811], np.float32
 )
 SPECULAR_SH = np.array(
-    [0.0924, -0.0612, 0.0065, -0.0874, 0.0083, 0.0089, 0.0306, 0.0221, 0.0121, 0.0465],
+    [0.0304, -0.008, 0.0088, -0.0096, 0.0001, -0.0036, -0.0009, 0.0092, 0.0035, 0.0659],
     np.float32,
 )
 
@@ -145,7 +146,8 @@ def _render_band(stage: Stage, size, picture, rows: slice, cols: slice, eye, bas
     facing = np.abs(toward)
     harmonics = _sh9(normal)
     diffuse = harmonics @ DIFFUSE_SH[:, None]
-    specular = harmonics @ SPECULAR_SH[:9, None] + SPECULAR_SH[9] * ((1 - facing) ** 5)[:, None]
+    mirror = ray + 2 * facing[:, None] * normal
+    specular = _sh9(mirror) @ SPECULAR_SH[:9, None] + SPECULAR_SH[9] * ((1 - facing) ** 5)[:, None]
     # Light is added in linear light, tone-mapped, then encoded for the screen, as a viewer does.
     lit = linear_to_srgb(neutral_tone_map(base[:, :3] * diffuse + specular))
     rgba[mask, :3] = np.rint(lit * 255.0).astype(np.uint8)
