@@ -29,7 +29,13 @@ from heritage_sites.models import (
 )
 from heritage_sites.services import derivatives as derivative_access
 from heritage_sites.services.originals import scan_original_url
-from heritage_sites.services.scans import ScanRejected, scan_reprocess, scan_upload
+from heritage_sites.services.scans import (
+    ScanBusy,
+    ScanRejected,
+    scan_reprocess,
+    scan_set_pose,
+    scan_upload,
+)
 
 
 def _autocomplete_for(request) -> tuple[str, str] | None:
@@ -319,10 +325,6 @@ class ScanAdmin(CuratedAdmin, admin.ModelAdmin):
             return super().save_form(request, form, change)
         return form.uploaded  # stored, queued and saved by scan_upload in the form's clean()
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            super().save_model(request, obj, form, change)
-
     def save_related(self, request, form, formsets, change):
         if change:
             super().save_related(request, form, formsets, change)
@@ -366,6 +368,29 @@ class ScanAdmin(CuratedAdmin, admin.ModelAdmin):
             % {"queued": queued},
             messages.SUCCESS,
         )
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            return None  # a new scan was stored by scan_upload in the form's clean()
+        pose_changed = {"up_axis", "quarter_turns"} & set(form.changed_data)
+        if not pose_changed:
+            return super().save_model(request, obj, form, change)
+        # The pose goes through its service (it rebuilds the derivatives), the rest as usual.
+        pose = {"up_axis": obj.up_axis, "quarter_turns": obj.quarter_turns}
+        obj.up_axis, obj.quarter_turns = form.initial["up_axis"], form.initial["quarter_turns"]
+        super().save_model(request, obj, form, change)
+        try:
+            queued = scan_set_pose(scan=obj, **pose)
+        except ScanBusy as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            return None
+        if queued:
+            self.message_user(
+                request,
+                _("The new pose was saved; the web model and posters are being rebuilt."),
+                messages.SUCCESS,
+            )
+        return None
 
     def get_queryset(self, request):
         # The list shows the subject and a poster per row: fetch them with the scans.

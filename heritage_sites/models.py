@@ -385,6 +385,8 @@ class Scan(TimeStamped):
         GLB = "glb", _("glTF 2.0 binary (GLB)")
         GLTF_ZIP = "gltf_zip", _("glTF 2.0 with buffers and textures (zip)")
         OFF = "off", "OFF"
+        OBJ = "obj", _("OBJ on its own (no materials or textures)")
+        GLTF = "gltf", _("glTF 2.0 (.gltf with embedded buffers)")
 
     class CaptureMethod(models.TextChoices):
         PHOTOGRAMMETRY = "photogrammetry", _("Photogrammetry")
@@ -402,6 +404,15 @@ class Scan(TimeStamped):
         MM = "mm", _("millimetres")
         CM = "cm", _("centimetres")
         M = "m", _("metres")
+
+    class UpAxis(models.TextChoices):
+        # Values are processing.pose.UP_AXES.
+        PLUS_Y = "+y", _("+Y (glTF, most OBJ)")
+        MINUS_Y = "-y", "-Y"
+        PLUS_Z = "+z", _("+Z (CAD, many scanners)")
+        MINUS_Z = "-z", "-Z"
+        PLUS_X = "+x", "+X"
+        MINUS_X = "-x", "-X"
 
     class State(models.TextChoices):
         UPLOADED = "uploaded", _("Uploaded")
@@ -447,6 +458,24 @@ class Scan(TimeStamped):
         blank=True,
         help_text=_("Leave empty when unknown: the pipeline then guesses and says why."),
     )
+    # The pose: which of the file's axes is up, and quarter turns about it (see
+    # processing/pose.py). Empty up_axis: guessed from the file at processing.
+    up_axis = models.CharField(
+        _("up axis"),
+        max_length=2,
+        choices=UpAxis.choices,
+        blank=True,
+        help_text=_(
+            "Which axis of the file points up. Leave empty to let the pipeline guess; the "
+            "report says which it used and why. Changing it rebuilds the web model and posters."
+        ),
+    )
+    quarter_turns = models.PositiveSmallIntegerField(
+        _("quarter turns"),
+        default=0,
+        validators=[MaxValueValidator(3)],
+        help_text=_("Turns of 90 degrees about the up axis (0 to 3), to face the camera."),
+    )
     state = models.CharField(max_length=16, choices=State.choices, default=State.UPLOADED)
     failure_reason = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -491,6 +520,9 @@ class Scan(TimeStamped):
                 condition=~Q(state="failed") | ~Q(failure_reason=""),
                 name="scan_failed_has_reason",
             ),
+            models.CheckConstraint(
+                condition=Q(quarter_turns__lte=3), name="scan_quarter_turns_at_most_3"
+            ),
         ]
         indexes = [models.Index(fields=["state", "lease_expires_at"])]
 
@@ -515,6 +547,8 @@ class Scan(TimeStamped):
             self.Format.PLY: "ply",
             self.Format.GLB: "glb",
             self.Format.OFF: "off",
+            self.Format.OBJ: "obj",
+            self.Format.GLTF: "gltf",
         }.get(self.format, "bin")
         return f"original.{extension}"
 

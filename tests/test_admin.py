@@ -204,3 +204,43 @@ def test_the_original_cannot_be_replaced_in_the_admin(staff_client):
     scan = ScanFactory()
     page = staff_client.get(reverse("admin:heritage_sites_scan_change", args=[scan.pk]))
     assert 'name="original"' not in page.content.decode()
+
+
+def change_form_data(response) -> dict:
+    """What the browser would post back from a change page: every field as shown."""
+    data = {}
+    form = response.context["adminform"].form
+    for name, field in form.fields.items():
+        value = form.initial.get(name, field.initial)
+        if value is None:
+            continue
+        data[name] = value.pk if hasattr(value, "pk") else value
+    for formset in response.context["inline_admin_formsets"]:
+        management = formset.formset.management_form
+        for name in management.fields:
+            data[f"{management.prefix}-{name}"] = management.initial.get(name, 0)
+        for index, inline in enumerate(formset.formset.forms):
+            for name in inline.fields:
+                value = inline.initial.get(name)
+                if value is not None:
+                    data[f"{inline.prefix}-{name}"] = getattr(value, "pk", value)
+            data[f"{formset.formset.prefix}-{index}-id"] = inline.instance.pk
+    return data
+
+
+def test_a_curator_sets_the_pose_in_the_admin_and_the_scan_is_processed_again(
+    staff_client, django_capture_on_commit_callbacks
+):
+    scan = DerivativeFactory().scan
+    url = reverse("admin:heritage_sites_scan_change", args=[scan.pk])
+    page = staff_client.get(url)
+    assert 'name="up_axis"' in page.content.decode()
+    data = change_form_data(page)
+    data.update(up_axis="+z", quarter_turns=1)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = staff_client.post(url, data, follow=True)
+    assert response.status_code == 200
+    assert "being rebuilt" in response.content.decode()
+    scan.refresh_from_db()
+    assert (scan.up_axis, scan.quarter_turns, scan.state) == ("+z", 1, Scan.State.QUEUED)
+    assert len(callbacks) == 1

@@ -262,7 +262,28 @@ def _plain_colours(meshes: list[trimesh.Trimesh]) -> None:
             mesh.visual, trimesh.visual.TextureVisuals
         ):
             try:
-                mesh.visual = mesh.visual.to_color()
+                mesh.visual = _vertex_colours_of(mesh) or mesh.visual.to_color()
             except Exception:  # a material trimesh cannot summarise: keep the shape
                 logger.info("could not turn a material into vertex colours", exc_info=True)
                 mesh.visual = trimesh.visual.ColorVisuals(mesh=mesh)
+
+
+def _vertex_colours_of(mesh: trimesh.Trimesh) -> trimesh.visual.ColorVisuals | None:
+    """glTF's COLOR_0 times the material's base colour, which trimesh keeps aside as a
+    vertex attribute of an untextured material (and to_color() would drop)."""
+    colours = getattr(mesh.visual, "vertex_attributes", {}).get("color")
+    if colours is None or len(colours) != len(mesh.vertices):
+        return None
+    colours = np.asarray(colours)
+    if colours.ndim != 2 or colours.shape[1] not in (3, 4):
+        return None
+    if colours.shape[1] == 3:
+        colours = np.concatenate([colours, np.full((len(colours), 1), 255, colours.dtype)], 1)
+    factor = getattr(mesh.visual.material, "baseColorFactor", None)
+    if factor is not None:
+        factor = np.asarray(factor, dtype=np.float64).ravel()[:4]
+        if factor.size == 4 and factor.max() > 1.0:
+            factor = factor / 255.0
+        if factor.size == 4 and not np.allclose(factor, 1.0):
+            colours = np.rint(colours * factor).clip(0, 255)
+    return trimesh.visual.ColorVisuals(mesh=mesh, vertex_colors=colours.astype(np.uint8))

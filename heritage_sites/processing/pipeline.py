@@ -19,6 +19,7 @@ from PIL import Image
 
 from heritage_sites.processing import formats
 from heritage_sites.processing.archives import extract_archive, is_resource_fork
+from heritage_sites.processing.colour import LINEAR_COLOUR_FORMATS
 from heritage_sites.processing.errors import Rejected, technical_detail
 from heritage_sites.processing.preflight import run_preflight
 from heritage_sites.processing.references import texture_too_large_reason
@@ -113,6 +114,7 @@ def _process(upload, workdir: Path, options: PipelineOptions, report: dict, time
     if report["errors"]:
         messages = " ".join(error["message"] for error in report["errors"][:2])
         return _failed(report, f"The model cannot be used: {messages}", None)
+    report["pose"] = _pose(upload, loaded.mesh, options, report)
     with timer("derivatives"):
         from heritage_sites.processing.derivatives import DerivativeError, build_derivatives
 
@@ -122,6 +124,9 @@ def _process(upload, workdir: Path, options: PipelineOptions, report: dict, time
                 scale_to_metres=report["mm_per_unit"] / 1000.0,
                 workdir=workdir,
                 make_turntable=options.make_turntable,
+                colours_are_srgb=upload.fmt not in LINEAR_COLOUR_FORMATS,
+                up_axis=report["pose"]["up_axis"],
+                quarter_turns=report["pose"]["quarter_turns"],
             )
         except DerivativeError as exc:
             return _failed(report, str(exc), "derivatives")
@@ -136,6 +141,32 @@ def _keep_detail(report: dict, detail: str) -> None:
     # For staff (the admin shows the report); the curator's reason stays in plain words.
     if detail:
         report["technical_detail"] = detail[:500]
+
+
+def _pose(upload, mesh, options: PipelineOptions, report: dict) -> dict:
+    """The pose the derivatives use and why: the curator's when set, else guessed."""
+    from heritage_sites.processing import pose
+
+    if options.up_axis:
+        up_axis = pose.normalise_up_axis(options.up_axis)
+        source, reason = "curator", f"{up_axis.upper()} up: set by a curator."
+    else:
+        guess = pose.guess_pose(upload.fmt, mesh.vertices, mesh.faces, upload.main)
+        up_axis, source, reason = guess.up_axis, "file", guess.reason
+    turns = int(options.quarter_turns) % 4
+    if turns:
+        reason += f" Turned {turns * 90} degrees about the up axis."
+    vertices = mesh.vertices
+    centre = (vertices.min(axis=0) + vertices.max(axis=0)) / 2
+    matrix = pose.web_from_original(up_axis, turns, centre, report["mm_per_unit"] / 1000.0)
+    return {
+        "up_axis": up_axis,
+        "quarter_turns": turns,
+        "source": source,
+        "reason": reason,
+        # Row-major 4x4: a point of the original file to the web model's metres (Y up).
+        "web_from_original": matrix.round(12).tolist(),
+    }
 
 
 class _Timer:

@@ -43,6 +43,9 @@ class PipelineOptions:
     memory_limit_bytes: int = 8 * 1024**3
     original_name: str = ""
     make_turntable: bool = True
+    # The pose set by a curator: one of pose.UP_AXES, or None to guess it from the file.
+    up_axis: str | None = None
+    quarter_turns: int = 0  # quarter turns about the up axis (pose.pose_matrix)
 
 
 @dataclass(frozen=True)

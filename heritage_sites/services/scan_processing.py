@@ -137,7 +137,10 @@ def _process_claimed(claim: Claim) -> str | None:
     scan = Scan.objects.select_related("artefact").get(pk=scan_id)
     workdir = Path(tempfile.mkdtemp(prefix=f"scan-{scan.public_id}-"))
     try:
-        source = workdir / scan.stored_name()
+        # Alone in its folder: a bare .obj or .gltf may name files beside it, and only
+        # what was uploaded may be found there.
+        source = workdir / "original" / scan.stored_name()
+        source.parent.mkdir()
         try:
             with scan.original.open("rb") as original, source.open("wb") as copy:
                 shutil.copyfileobj(original, copy, 1024 * 1024)
@@ -150,6 +153,8 @@ def _process_claimed(claim: Claim) -> str | None:
             time_limit_s=settings.SCAN_SOFT_TIME_LIMIT - 30,
             memory_limit_bytes=settings.SCAN_PARSE_MEMORY_LIMIT,
             original_name=scan.original_filename,
+            up_axis=scan.up_axis or None,
+            quarter_turns=scan.quarter_turns,
         )
         result = run_pipeline_sandboxed(
             source,

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from heritage_sites.models import Artefact, HeritageSite, Scan
 from heritage_sites.processing.formats import UnsupportedFormat, detect_format
+from heritage_sites.processing.single_file import single_file_problem
 
 logger = logging.getLogger(__name__)
 
@@ -115,11 +116,16 @@ def scan_upload(
         if size == 0:
             raise ScanRejected("The file is empty. Choose the exported 3D file again.")
         try:
-            fmt = detect_format(path, filename)
+            # A bare .obj or .gltf is accepted when it holds all its geometry, as the
+            # pipeline reads it; missing materials and textures are warnings in the report.
+            fmt = detect_format(path, filename, allow_loose=True)
         except UnsupportedFormat as exc:
             if exc.detail:  # for staff; the curator reads the plain sentence
                 logger.info("Upload %r refused: %s", _clean_filename(filename), exc.detail)
             raise ScanRejected(str(exc), code="unsupported_format") from exc
+        problem = single_file_problem(path, fmt)
+        if problem:
+            raise ScanRejected(problem, code="unsupported_format")
         subject = {"artefact": artefact} if artefact is not None else {"site": site}
         existing = Scan.objects.filter(sha256=sha256, **subject).first()
         if existing is not None:
@@ -197,3 +203,36 @@ def scan_reprocess(*, scan: Scan) -> bool:
     if updated:
         transaction.on_commit(lambda: enqueue_scan(scan.pk))
     return bool(updated)
+
+
+class ScanBusy(ScanRejected):
+    """The scan is being processed right now; the change must wait until it is done."""
+
+
+def scan_set_pose(*, scan: Scan, up_axis: str, quarter_turns: int) -> bool:
+    """Set the scan's pose (up axis, "" to guess it; quarter turns about it) and rebuild its
+    derivatives from the unchanged original. Returns True when processing was queued.
+
+    Refused (ScanBusy) while a worker processes the scan: that run read the old pose.
+    """
+    if up_axis not in Scan.UpAxis.values and up_axis != "":
+        choices = ", ".join(Scan.UpAxis.values)
+        raise ScanRejected(f"The up axis must be one of {choices}, or empty to guess it.")
+    if isinstance(quarter_turns, bool) or quarter_turns not in (0, 1, 2, 3):
+        raise ScanRejected("Quarter turns must be 0, 1, 2 or 3.")
+    with transaction.atomic():
+        current = Scan.objects.select_for_update().filter(pk=scan.pk).first()
+        if current is None:
+            raise ScanRejected("The scan no longer exists.")
+        if current.state == Scan.State.PROCESSING:
+            raise ScanBusy(
+                "The scan is being processed right now. Set its pose again once it is ready "
+                "or failed.",
+                code="busy",
+            )
+        if (current.up_axis, current.quarter_turns) == (up_axis, quarter_turns):
+            return False
+        Scan.objects.filter(pk=scan.pk).update(up_axis=up_axis, quarter_turns=quarter_turns)
+        scan.up_axis, scan.quarter_turns = up_axis, quarter_turns
+        # A queued scan has not been read yet: its coming run uses the new pose.
+        return scan_reprocess(scan=scan)

@@ -10,6 +10,7 @@ import pytest
 import trimesh
 from PIL import Image
 
+from heritage_sites.processing.colour import SRGB_BYTE_TO_LINEAR_BYTE, linear_to_srgb
 from heritage_sites.processing.derivatives import DerivativeError, build_derivatives
 from heritage_sites.processing.derivatives.glb import read_glb, read_glb_json, write_glb
 from heritage_sites.processing.derivatives.gltfpack import run_gltfpack
@@ -72,7 +73,8 @@ def test_web_glb_keeps_vertex_colours(vase_run, tmp_path):
     _, _, files = vase_run
     model = decoded(by_kind(files, "web")[0].path, tmp_path)
     assert model.colors is not None
-    red = model.colors[:, 0].astype(int) - model.colors[:, 1].astype(int)
+    shown = np.rint(linear_to_srgb(model.colors / 255.0) * 255).astype(int)  # COLOR_0 is linear
+    red = shown[:, 0] - shown[:, 1]
     assert (red > 60).mean() > 0.95
 
 
@@ -131,17 +133,27 @@ def test_turntable_is_an_animated_webp_of_24_frames(vase_run):
     assert (frame[..., 3] > 200).mean() > 0.15
 
 
-def test_texture_is_kept_shrunk_to_2048_and_stored_as_jpeg(bowl_run, tmp_path):
+def glb_image(doc, binary, index):
+    view = doc["bufferViews"][doc["images"][index]["bufferView"]]
+    start = view.get("byteOffset", 0)
+    return Image.open(io.BytesIO(bytes(binary[start : start + view["byteLength"]])))
+
+
+def test_texture_is_kept_shrunk_to_2048_as_webp_with_a_small_jpeg_fallback(bowl_run, tmp_path):
     _, files = bowl_run
     web = by_kind(files, "web")[0]
     doc, binary = read_glb_json(web.path)
-    (image_ref,) = doc["images"]
-    view = doc["bufferViews"][image_ref["bufferView"]]
-    start = view.get("byteOffset", 0)
-    texture = Image.open(io.BytesIO(bytes(binary[start : start + view["byteLength"]])))
-    assert image_ref["mimeType"] == "image/jpeg"
-    assert texture.format == "JPEG"
+    (texture_ref,) = doc["textures"]
+    webp_index = texture_ref["extensions"]["EXT_texture_webp"]["source"]
+    assert "EXT_texture_webp" in doc["extensionsUsed"]
+    assert "EXT_texture_webp" not in doc.get("extensionsRequired", [])  # the fallback serves
+    assert doc["images"][webp_index]["mimeType"] == "image/webp"
+    texture = glb_image(doc, binary, webp_index)
+    assert texture.format == "WEBP"
     assert texture.size == (2048, 1024)
+    fallback = glb_image(doc, binary, texture_ref["source"])
+    assert doc["images"][texture_ref["source"]]["mimeType"] == "image/jpeg"
+    assert fallback.format == "JPEG" and max(fallback.size) == 256
     model = decoded(web.path, tmp_path)
     assert model.uvs is not None
     assert model.uvs.min() >= -0.01 and model.uvs.max() <= 1.01
@@ -284,7 +296,9 @@ def test_face_colours_become_vertex_colours(tmp_path):
     )
     model = decoded(by_kind(files, "web")[0].path, tmp_path)
     assert model.colors is not None
-    assert np.abs(model.colors[:, :3].astype(int) - (20, 160, 40)).max() <= 2
+    # COLOR_0 is linear: the sRGB bytes (20, 160, 40) are (2, 90, 5) in linear bytes.
+    linear = SRGB_BYTE_TO_LINEAR_BYTE[[20, 160, 40]].astype(int)
+    assert np.abs(model.colors[:, :3].astype(int) - linear).max() <= 2
 
 
 def test_scan_collapsed_to_a_point_fails_with_a_blank_poster_reason(tmp_path):

@@ -2,6 +2,7 @@
 
 import hashlib
 import io
+import json
 import struct
 
 import pytest
@@ -86,7 +87,6 @@ def test_it_refuses_an_empty_file():
     [
         (b"<html><script>alert(1)</script></html>", "model.glb", "accepts OBJ"),
         (b"\x89PNG\r\n\x1a\n" + b"\0" * 64, "texture.stl", "accepts OBJ"),
-        (b"v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n", "model.obj", "Put the .obj with its .mtl"),
         (b'{"asset": {"version": "2.0"}}', "model.gltf", "in one .zip"),
     ],
 )
@@ -96,6 +96,26 @@ def test_it_refuses_what_it_cannot_read_and_says_what_it_accepts(content, filena
     assert hint in error.value.messages[0]
     assert_plain(error.value.messages[0])
     assert not Scan.objects.exists()
+
+
+def test_a_bare_obj_is_accepted_as_the_pipeline_reads_it():
+    # Its materials and textures are optional: when missing, the report warns.
+    result = upload(b"mtllib gone.mtl\nv 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n", filename="m.obj")
+    assert result.created and result.scan.format == Scan.Format.OBJ
+    assert result.scan.original.name.endswith("/original.obj")
+
+
+def test_a_gltf_with_embedded_buffers_is_accepted_and_one_naming_bin_files_is_not():
+    embedded = json.dumps(
+        {"asset": {"version": "2.0"}, "buffers": [{"uri": "data:,", "byteLength": 0}]}
+    ).encode()
+    assert upload(embedded, filename="model.gltf").scan.format == Scan.Format.GLTF
+    external = json.dumps(
+        {"asset": {"version": "2.0"}, "buffers": [{"uri": "model.bin", "byteLength": 36}]}
+    ).encode()
+    with pytest.raises(ScanRejected, match=r"model\.bin.*one \.zip"):
+        upload(external, filename="other.gltf")
+    assert Scan.objects.count() == 1
 
 
 def test_the_display_name_is_cleaned_but_never_used_as_a_key():

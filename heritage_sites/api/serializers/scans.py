@@ -31,6 +31,32 @@ class SubjectSerializer(serializers.Serializer):
     slug = serializers.SlugField()
 
 
+# The curator's up axis; empty: guessed from the file when processed.
+UP_AXIS_CHOICES = [("", "guess from the file"), *Scan.UpAxis.choices]
+
+
+class UsedPoseSerializer(serializers.Serializer):
+    up_axis = serializers.ChoiceField(choices=Scan.UpAxis.choices)
+    quarter_turns = serializers.IntegerField(min_value=0, max_value=3)
+    source = serializers.ChoiceField(
+        choices=["file", "curator"], help_text="`file`: guessed from the file; `curator`: set."
+    )
+    reason = serializers.CharField(help_text="Why this pose, in words for a curator.")
+
+
+class ScanPoseSerializer(serializers.Serializer):
+    """A curator's pose: the file's up axis (empty: guess it) and quarter turns about it."""
+
+    up_axis = serializers.ChoiceField(
+        choices=UP_AXIS_CHOICES,
+        allow_blank=True,
+        help_text="Which axis of the original file points up; empty to let the pipeline guess.",
+    )
+    quarter_turns = serializers.IntegerField(
+        min_value=0, max_value=3, default=0, help_text="Turns of 90 degrees about the up axis."
+    )
+
+
 class ScanSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     url = serializers.SerializerMethodField()
@@ -39,6 +65,13 @@ class ScanSerializer(serializers.ModelSerializer):
     report = serializers.JSONField(
         read_only=True, help_text="The validation report of the processing pipeline."
     )
+
+    up_axis = serializers.ChoiceField(
+        choices=UP_AXIS_CHOICES,
+        read_only=True,
+        help_text="The up axis a curator set (PUT .../pose/); empty: guessed from the file.",
+    )
+    pose = serializers.SerializerMethodField()
 
     class Meta:
         model = Scan
@@ -59,6 +92,9 @@ class ScanSerializer(serializers.ModelSerializer):
             "kind",
             "procedural",
             "unit",
+            "up_axis",
+            "quarter_turns",
+            "pose",
             "report",
             "derivatives",
             "attempts",
@@ -72,6 +108,14 @@ class ScanSerializer(serializers.ModelSerializer):
 
     def get_url(self, scan) -> str:
         return public_url(self.context["request"], "scan-detail", ref=scan.public_id)
+
+    @extend_schema_field(UsedPoseSerializer(allow_null=True))
+    def get_pose(self, scan):
+        # The pose the current derivatives were made with (from the last report).
+        pose = (scan.report or {}).get("pose")
+        if not isinstance(pose, dict):
+            return None
+        return {key: pose.get(key) for key in ("up_axis", "quarter_turns", "source", "reason")}
 
     @extend_schema_field(SubjectSerializer)
     def get_subject(self, scan):
@@ -99,7 +143,8 @@ class ScanUploadSerializer(serializers.Serializer):
     file = serializers.FileField(
         allow_empty_file=True,
         use_url=False,
-        help_text="The 3D file: GLB, PLY, STL, OFF, or a zip of OBJ+MTL+textures or glTF.",
+        help_text="The 3D file: GLB, PLY, STL, OFF, OBJ, a .gltf with embedded buffers, or a "
+        "zip of OBJ+MTL+textures or of glTF with its files.",
     )
     artefact = RefField(
         _editable_artefacts,

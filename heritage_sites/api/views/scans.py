@@ -9,16 +9,27 @@ from django.template.defaultfilters import filesizeformat
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from heritage_sites.api.base import MuseumViewSetMixin
 from heritage_sites.api.errors import PayloadTooLarge
 from heritage_sites.api.filters import ScanFilter
-from heritage_sites.api.serializers.scans import ScanSerializer, ScanUploadSerializer
+from heritage_sites.api.schema import ProblemSerializer
+from heritage_sites.api.serializers.scans import (
+    ScanPoseSerializer,
+    ScanSerializer,
+    ScanUploadSerializer,
+)
 from heritage_sites.models import Scan
-from heritage_sites.services.scans import ScanRejected, scan_reprocess, scan_upload
+from heritage_sites.services.scans import (
+    ScanBusy,
+    ScanRejected,
+    scan_reprocess,
+    scan_set_pose,
+    scan_upload,
+)
 
 # Room for the form fields and multipart boundaries around the file itself.
 MULTIPART_OVERHEAD = 1024 * 1024
@@ -62,7 +73,7 @@ class ScanViewSet(
 
     def get_queryset(self):
         user = self.request.user
-        if self.action == "reprocess":
+        if self.action in ("reprocess", "pose"):
             scans = Scan.objects.editable_by(user)
         else:
             scans = Scan.objects.visible_to(user)
@@ -123,3 +134,37 @@ class ScanViewSet(
         scan = self.get_queryset().get(pk=scan.pk)
         data = ScanSerializer(scan, context=self.get_serializer_context()).data
         return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": data["url"]})
+
+    @extend_schema(
+        summary="Set the scan's pose and rebuild its derivatives",
+        description="Which axis of the original file points up (empty: guess it from the "
+        "file) and quarter turns about it. The original never changes; the web model, levels "
+        "of detail and posters are rebuilt from it. Answers 202 with the scan, queued, or "
+        "its current state when the pose was already that; 409 while it is being processed.",
+        request=ScanPoseSerializer,
+        responses={202: ScanSerializer, 409: ProblemSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["put"],
+        parser_classes=[JSONParser, FormParser, MultiPartParser],
+    )
+    def pose(self, request, ref=None):
+        scan = self.get_object()
+        serializer = ScanPoseSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            scan_set_pose(scan=scan, **serializer.validated_data)
+        except ScanBusy as exc:
+            raise ScanConflict(" ".join(exc.messages)) from None
+        except ScanRejected as exc:
+            raise ValidationError({"up_axis": exc.messages}) from None
+        scan = self.get_queryset().get(pk=scan.pk)
+        data = ScanSerializer(scan, context=self.get_serializer_context()).data
+        return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": data["url"]})
+
+
+class ScanConflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The scan is busy; try again when it is ready or failed."
+    default_code = "busy"

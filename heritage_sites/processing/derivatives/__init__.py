@@ -4,7 +4,8 @@ Face budget: the web GLB is the 500k-face level of detail when the scan has more
 that, else the whole scan. LODs are made at about 500k, 100k and 20k faces, only below the
 scan's own count, each from the previous one. meshoptimizer simplifies in-process (vertex
 colours, UVs and seams kept; see lods.py) and gltfpack compresses every GLB in a parallel
-process (EXT_meshopt_compression + KHR_mesh_quantization, exactly `gltfpack -cc`). Posters
+process (EXT_meshopt_compression + KHR_mesh_quantization, exactly `gltfpack -cc`); textures
+are then stored as WebP with a small fallback (webp.py), scaled to each LOD. Posters
 and the turntable are ray cast on the CPU from the full scan when it has at most 150k faces,
 else from the 100k LOD.
 """
@@ -23,13 +24,15 @@ from .gltfpack import Compressor, GltfpackFailed, GltfpackUnavailable
 from .lods import LodFailed, make_lod
 from .posters import write_posters
 from .render import BlankRender
+from .webp import add_webp_texture
 
 __all__ = ["LOD_TARGETS", "WEB_MAX_FACES", "DerivativeError", "build_derivatives"]
 
 LOD_TARGETS = (500_000, 100_000, 20_000)
 WEB_MAX_FACES = 500_000
 POSTER_MAX_FACES = 150_000
-LOD_TEXTURE_PX = {20_000: 1024}  # the lightest LOD, for phones, carries a lighter texture
+# Textures scaled to their LOD (about 2048 px per 500k faces, the lightest for phones at 1024).
+LOD_TEXTURE_PX = {100_000: 1448, 20_000: 1024}
 GLB = "model/gltf-binary"
 
 
@@ -50,12 +53,17 @@ def build_derivatives(
     scale_to_metres: float,
     workdir: Path,
     make_turntable: bool = True,
-    up_axis: str = "y",
+    up_axis: str = "+y",
+    quarter_turns: int = 0,
+    colours_are_srgb: bool = True,
 ) -> list[DerivativeFile]:
     """Write the web GLB, LODs, posters and turntable of ``mesh`` into ``workdir``.
 
     ``mesh`` is in the file's own units (``scale_to_metres`` turns them into metres);
-    ``up_axis`` is "y" (glTF, OBJ and most scanners) or "z" (turned to Y up).
+    ``up_axis`` (one of pose.UP_AXES) and ``quarter_turns`` are the scan's pose: the mesh is
+    turned through pose.pose_matrix so that its up axis becomes glTF's +Y.
+    ``colours_are_srgb``: the mesh's vertex colours are sRGB bytes (PLY, OFF, STL, OBJ) and
+    become linear COLOR_0; False for glTF inputs, whose colours are linear already.
     """
     from .prepare import mesh_arrays
 
@@ -66,7 +74,13 @@ def build_derivatives(
     scratch = workdir / ".work"
     scratch.mkdir(exist_ok=True)
     try:
-        master = mesh_arrays(mesh, scale_to_metres=scale_to_metres, up_axis=up_axis)
+        master = mesh_arrays(
+            mesh,
+            scale_to_metres=scale_to_metres,
+            up_axis=up_axis,
+            quarter_turns=quarter_turns,
+            colours_are_srgb=colours_are_srgb,
+        )
         return _build(master, workdir, scratch, make_turntable)
     except GltfpackUnavailable as exc:
         raise DerivativeError(
@@ -99,9 +113,11 @@ def _build(
     web_path = workdir / "web.glb"
     compressor = Compressor()
     out: list[DerivativeFile] = []
+    textured: list[tuple[Path, MeshArrays]] = []  # outputs that get their WebP once packed
     try:
         if faces <= WEB_MAX_FACES:
             out.append(_compress(master, web_path, "web", scratch / "master.glb", compressor))
+            textured.append((web_path, master))
         # Each LOD is compressed by gltfpack (another process, the other core) while
         # Python simplifies the next one and then draws the posters.
         lods: dict[int, MeshArrays] = {}
@@ -113,6 +129,7 @@ def _build(
             lod_path = workdir / f"lod_{target // 1000}k.glb"
             small_texture = lod.with_texture_at_most(LOD_TEXTURE_PX.get(target, MAX_TEXTURE_PX))
             out.append(_compress(small_texture, lod_path, "lod", raw, compressor))
+            textured.append((lod_path, small_texture))
             if target == WEB_MAX_FACES and faces > WEB_MAX_FACES:
                 out.insert(0, DerivativeFile("web", web_path, GLB, faces=lod.face_count))
             source = lod
@@ -122,6 +139,10 @@ def _build(
             stage_source = next(lods[t] for t in targets if t <= POSTER_MAX_FACES)
         out.extend(write_posters(stage_source, workdir, make_turntable=make_turntable))
         compressor.finish()
+        for path, arrays in textured:
+            image = arrays.texture_image() if arrays.uvs is not None else None
+            if image is not None:
+                add_webp_texture(path, image)
     except BaseException:
         compressor.abort()
         raise

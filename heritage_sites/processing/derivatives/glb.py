@@ -306,7 +306,11 @@ def read_glb(path: Path) -> MeshArrays:
 
     texture = mime = None
     if doc.get("images"):
-        image = doc["images"][0]
+        # The texture's own image: the WebP of EXT_texture_webp when there is one, else the
+        # plain source (the WebP's fallback is a small stand-in).
+        texture_doc = (doc.get("textures") or [{}])[0]
+        webp = texture_doc.get("extensions", {}).get("EXT_texture_webp", {})
+        image = doc["images"][webp.get("source", texture_doc.get("source", 0))]
         view = doc["bufferViews"][image["bufferView"]]
         start = view.get("byteOffset", 0)
         texture = bytes(binary[start : start + view["byteLength"]])

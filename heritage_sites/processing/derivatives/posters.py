@@ -11,6 +11,7 @@ from .glb import MeshArrays
 from .render import BlankRender, make_stage, render
 
 POSTER_SIZES = (1024, 512)
+SUPERSAMPLE = 1.5  # drawn at 1.5 times the largest size and scaled down: smooth edges
 POSTER_VIEW = {"azimuth_deg": 35.0, "elevation_deg": 22.0}  # three-quarter view, from above
 TURNTABLE_FRAMES = 24
 TURNTABLE_SIZE = 320
@@ -22,7 +23,7 @@ def write_posters(
     arrays: MeshArrays, workdir: Path, *, make_turntable: bool = True
 ) -> list[DerivativeFile]:
     stage = make_stage(arrays)
-    big, coverage = render(stage, POSTER_SIZES[0], **POSTER_VIEW)
+    big, coverage = render(stage, round(POSTER_SIZES[0] * SUPERSAMPLE), **POSTER_VIEW)
     if coverage < MIN_COVERAGE:
         raise BlankRender(
             "The poster came out blank: the scan shows almost nothing from the front. "
@@ -30,7 +31,7 @@ def write_posters(
         )
     out = []
     for size in POSTER_SIZES:
-        image = big if size == big.width else big.resize((size, size), Image.Resampling.LANCZOS)
+        image = big.resize((size, size), Image.Resampling.LANCZOS)
         png = workdir / f"poster_{size}.png"
         image.save(png, format="PNG", compress_level=4)
         webp = workdir / f"poster_{size}.webp"

@@ -5,10 +5,9 @@ from __future__ import annotations
 import numpy as np
 import trimesh
 
+from ..colour import linearise_colour_bytes
+from ..pose import pose_matrix
 from .glb import MeshArrays, encode_texture
-
-# Quarter turn about X taking a Z-up scan to glTF's Y up: (x, y, z) -> (x, z, -y).
-_Z_UP_TO_Y_UP = np.array([[1.0, 0.0, 0.0], [0.0, 0.0, 1.0], [0.0, -1.0, 0.0]])
 
 
 def _plain(array) -> np.ndarray:
@@ -16,8 +15,23 @@ def _plain(array) -> np.ndarray:
     return array.view(np.ndarray) if isinstance(array, np.ndarray) else np.asarray(array)
 
 
-def mesh_arrays(mesh: trimesh.Trimesh, *, scale_to_metres: float, up_axis: str = "y") -> MeshArrays:
-    """Return the mesh in glTF conventions, centred on its bounding-box centre."""
+def mesh_arrays(
+    mesh: trimesh.Trimesh,
+    *,
+    scale_to_metres: float,
+    up_axis: str = "+y",
+    quarter_turns: int = 0,
+    colours_are_srgb: bool = True,
+) -> MeshArrays:
+    """Return the mesh in glTF conventions, centred on its bounding-box centre.
+
+    The pose (``up_axis``, ``quarter_turns``) is applied through pose.pose_matrix, the one
+    place that defines it.
+
+    Vertex and face colours come out linear, as glTF's COLOR_0 is defined: with
+    ``colours_are_srgb`` (PLY, OFF, STL, OBJ: bytes as a screen shows them) they are converted
+    through the sRGB curve; glTF inputs are linear already and pass through.
+    """
     if not np.isfinite(scale_to_metres) or scale_to_metres <= 0:
         raise ValueError(f"scale_to_metres must be a positive number, not {scale_to_metres!r}.")
     vertices = _plain(mesh.vertices)
@@ -25,10 +39,10 @@ def mesh_arrays(mesh: trimesh.Trimesh, *, scale_to_metres: float, up_axis: str =
     low, high = vertices.min(axis=0), vertices.max(axis=0)
     positions = (vertices - (low + high) / 2).astype(np.float32)
     positions *= np.float32(scale_to_metres)
-    if up_axis == "z":
-        positions = positions @ _Z_UP_TO_Y_UP.T.astype(np.float32)
-    elif up_axis != "y":
-        raise ValueError(f"up_axis must be 'y' or 'z', not {up_axis!r}.")
+    rotation = pose_matrix(up_axis, quarter_turns)[:3, :3].astype(np.float32)
+    turned = not np.array_equal(rotation, np.eye(3, dtype=np.float32))
+    if turned:
+        positions = positions @ rotation.T
     faces = np.ascontiguousarray(faces, dtype=np.uint32)
 
     colors = uvs = texture = mime = None
@@ -37,8 +51,14 @@ def mesh_arrays(mesh: trimesh.Trimesh, *, scale_to_metres: float, up_axis: str =
     kind = getattr(visual, "kind", None)
     if kind == "vertex":
         colors = _colours(_plain(visual.vertex_colors))
+        if colours_are_srgb:
+            colors = linearise_colour_bytes(colors)
     elif kind == "face":
-        colors = _colours(_face_to_vertex(_plain(visual.face_colors), faces, len(positions)))
+        face_colors = _plain(visual.face_colors)
+        if colours_are_srgb:
+            # Averaged around each vertex in linear light, where mixing colours is meaningful.
+            face_colors = linearise_colour_bytes(face_colors)
+        colors = _colours(_face_to_vertex(face_colors, faces, len(positions)))
     elif kind == "texture" and visual.uv is not None and len(visual.uv) == len(positions):
         material = visual.material
         # SimpleMaterial (OBJ) has .image, PBRMaterial (glTF) .baseColorTexture.
@@ -58,8 +78,8 @@ def mesh_arrays(mesh: trimesh.Trimesh, *, scale_to_metres: float, up_axis: str =
         normals = np.asarray(cache["vertex_normals"], dtype=np.float32)
         if normals.shape != positions.shape:
             normals = None
-        elif up_axis == "z":
-            normals = normals @ _Z_UP_TO_Y_UP.T.astype(np.float32)
+        elif turned:
+            normals = normals @ rotation.T
     return MeshArrays(
         positions=positions,
         faces=faces,

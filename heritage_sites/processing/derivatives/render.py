@@ -1,8 +1,10 @@
 """Posters and turntables drawn on the CPU by ray casting with Embree (the embreex wheel).
 
 No display, GPU or system GL library: Embree finds the triangle under each pixel, numpy
-interpolates the scan's own vertex colours or samples its texture, and a lambert key light
-plus ambient shades it. The background stays transparent.
+interpolates the scan's own vertex colours or samples its texture, and the light of
+<model-viewer>'s neutral environment (measured, see DIFFUSE_SH) shades it in linear light,
+tone-mapped (Khronos PBR Neutral) and encoded as sRGB as the viewer does, so that the poster
+and the viewer agree. The background stays transparent.
 """
 
 from __future__ import annotations
@@ -16,12 +18,25 @@ from embreex import rtcore_scene
 from embreex.mesh_construction import TriangleMesh
 from PIL import Image
 
+from ..colour import SRGB_BYTE_TO_LINEAR, linear_to_srgb, neutral_tone_map, srgb_to_linear
 from .glb import MeshArrays, vertex_normals
 
-CLAY = np.array([0.74, 0.71, 0.66], dtype=np.float32)  # colour for scans that have none
+# Colour for scans that have none, as a screen shows it (sRGB); shading works on its linear value.
+CLAY = np.array([0.74, 0.71, 0.66], dtype=np.float32)
+CLAY_LINEAR = srgb_to_linear(CLAY)
 FOV_DEG = 30.0
-AMBIENT = 0.32
-KEY = 0.78
+# <model-viewer>'s neutral environment (its default lighting), measured by
+# bench/calibrate_poster_light.py as 9 spherical-harmonic coefficients of the world normal:
+# the diffuse light (times the surface's albedo), and the specular light of our material
+# (metallic 0, roughness 0.9) of the view's mirror direction, its last term a Fresnel rim
+# (1 - n.v)^5.
+DIFFUSE_SH = np.array(
+    [1.0743, 0.1066, 0.6281, 0.0596, 0.0921, 0.0516, -0.449, 0.2009, 0.0811], np.float32
+)
+SPECULAR_SH = np.array(
+    [0.0304, -0.008, 0.0088, -0.0096, 0.0001, -0.0036, -0.0009, 0.0092, 0.0035, 0.0659],
+    np.float32,
+)
 
 
 class BlankRender(ValueError):
@@ -101,18 +116,16 @@ def render(stage: Stage, size: int, *, azimuth_deg: float = 35.0, elevation_deg:
     # Cast rays only inside the screen rectangle of the bounding box: the rest is background.
     rows, cols = _screen_box(stage, size, eye, basis)
     picture = np.zeros((size, size, 4), dtype=np.uint8)
-    light = (-forward * 0.55 + up * 0.65 - right * 0.5).astype(np.float32)
-    light /= np.linalg.norm(light)
     # Bands of rows, so that the per-ray arrays stay a few megabytes whatever the size.
     band = max(1, BAND_PIXELS // max(cols.stop - cols.start, 1))
     hits = 0
     for top in range(rows.start, rows.stop, band):
         strip = slice(top, min(top + band, rows.stop))
-        hits += _render_band(stage, size, picture, strip, cols, eye, basis, light)
+        hits += _render_band(stage, size, picture, strip, cols, eye, basis)
     return Image.fromarray(picture, "RGBA"), hits / (size * size)
 
 
-def _render_band(stage: Stage, size, picture, rows: slice, cols: slice, eye, basis, light) -> int:
+def _render_band(stage: Stage, size, picture, rows: slice, cols: slice, eye, basis) -> int:
     """Shade the pixels ``picture[rows, cols]`` in place; return how many show the scan."""
     local = _pixel_rays(size).reshape(size, size, 3)[rows, cols].reshape(-1, 3)
     dirs = _times(local, basis)
@@ -137,13 +150,25 @@ def _render_band(stage: Stage, size, picture, rows: slice, cols: slice, eye, bas
     normal[toward > 0] *= -1  # seen from behind: light the side we look at
 
     base = _surface_colour(stage, values[:, 3:], len(tri))
-    lambert = np.clip(_times(normal, light[:, None])[:, 0], 0.0, 1.0)
-    head = np.abs(toward)
-    shade = AMBIENT + KEY * 0.75 * lambert + KEY * 0.25 * head
-    rgba[mask, :3] = np.clip(base[:, :3] * (shade[:, None] * 255.0), 0, 255).astype(np.uint8)
+    facing = np.abs(toward)
+    harmonics = _sh9(normal)
+    diffuse = harmonics @ DIFFUSE_SH[:, None]
+    mirror = ray + 2 * facing[:, None] * normal
+    specular = _sh9(mirror) @ SPECULAR_SH[:9, None] + SPECULAR_SH[9] * ((1 - facing) ** 5)[:, None]
+    # Light is added in linear light, tone-mapped, then encoded for the screen, as a viewer does.
+    lit = linear_to_srgb(neutral_tone_map(base[:, :3] * diffuse + specular))
+    rgba[mask, :3] = np.rint(lit * 255.0).astype(np.uint8)
     rgba[mask, 3] = np.clip(base[:, 3] * 255.0, 0, 255).astype(np.uint8)
     picture[rows, cols] = rgba.reshape(rows.stop - rows.start, cols.stop - cols.start, 4)
     return count
+
+
+def _sh9(n: np.ndarray) -> np.ndarray:
+    """Real spherical harmonics up to degree 2 (unnormalised), as the calibration fits them."""
+    x, y, z = n[:, 0], n[:, 1], n[:, 2]
+    return np.stack(
+        [np.ones_like(x), x, y, z, x * y, y * z, x * z, x * x - y * y, 3 * z * z - 1], axis=1
+    ).astype(np.float32)
 
 
 def _times(rows: np.ndarray, matrix: np.ndarray) -> np.ndarray:
@@ -180,11 +205,14 @@ def _surface_colour(stage: Stage, extra: np.ndarray, count: int) -> np.ndarray:
         # Repeat wrapping, as glTF's default sampler does; UV origin is the top left.
         px = (np.mod(extra[:, 0], 1.0) * w).astype(np.int64).clip(0, w - 1)
         py = (np.mod(extra[:, 1], 1.0) * h).astype(np.int64).clip(0, h - 1)
-        colour = stage.texture[py, px].astype(np.float32) / 255.0
+        texel = stage.texture[py, px]
+        colour = SRGB_BYTE_TO_LINEAR[texel]  # glTF base-colour textures are sRGB
+        if colour.shape[1] == 4:
+            colour[:, 3] = texel[:, 3] / 255.0  # alpha is coverage, not light
     elif extra.shape[1]:
         colour = extra
     else:
-        return np.broadcast_to(np.append(CLAY, 1.0) * factor, (count, 4))
+        return np.broadcast_to(np.append(CLAY_LINEAR, 1.0) * factor, (count, 4))
     if colour.shape[1] == 3:
         colour = np.concatenate([colour, np.ones((count, 1), np.float32)], axis=1)
     return colour * factor
