@@ -548,3 +548,7 @@ class Derivative(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} of {self.scan}"
+
+
+# Routes, exhibitions and journeys live in their own modules; imported here so Django finds them.
+from heritage_sites.models_routes import Route, RoutePack, RouteStop, RouteTheme  # noqa: E402, F401

@@ -9,6 +9,9 @@ from heritage_sites.models import (
     HeritageSite,
     Institution,
     Material,
+    Route,
+    RouteStop,
+    RouteTheme,
 )
 
 
@@ -46,3 +49,20 @@ class HeritageSiteTranslation(TranslationOptions):
 class ArtefactTranslation(TranslationOptions):
     fields = ("title", "description")
     required_languages = ("en",)
+
+
+@register(RouteTheme)
+class RouteThemeTranslation(TranslationOptions):
+    fields = ("name",)
+    required_languages = ("en",)
+
+
+@register(Route)
+class RouteTranslation(TranslationOptions):
+    fields = ("title", "description")
+    required_languages = ("en",)
+
+
+@register(RouteStop)
+class RouteStopTranslation(TranslationOptions):
+    fields = ("visit_note",)

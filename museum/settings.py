@@ -327,6 +327,7 @@ SPECTACULAR_SETTINGS = {
         {"name": "sites", "description": "World Heritage properties and component sites."},
         {"name": "artefacts", "description": "Relics held by institutions."},
         {"name": "scans", "description": "3D scans, their processing state and files."},
+        {"name": "routes", "description": "Routes over the sites, navigation, offline packs."},
     ],
 }
 

@@ -17,6 +17,8 @@ from heritage_sites.models import (
     Licence,
     Material,
     PublicationState,
+    Route,
+    RouteStop,
     Scan,
 )
 
@@ -155,3 +157,27 @@ class DerivativeFactory(factory.django.DjangoModelFactory):
     byte_size = factory.LazyAttribute(lambda d: len(d.content))
     width = 512
     height = 512
+
+
+class RouteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Route
+        skip_postgeneration_save = True
+
+    slug = factory.Sequence(lambda n: f"route-{n}")
+    title_en = factory.Sequence(lambda n: f"Caravan route {n}")
+    description_en = "From oasis to oasis."
+    institution = factory.SubFactory(InstitutionFactory)
+    state = PublicationState.PUBLISHED
+
+
+class RouteStopFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RouteStop
+
+    route = factory.SubFactory(RouteFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    site = factory.SubFactory(HeritageSiteFactory)
+    visit_note_en = "Walk through the gate and look up."
+    suggested_minutes = 60
+    zone_radius_m = 500
