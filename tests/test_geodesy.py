@@ -66,7 +66,7 @@ def test_tiny_distances_keep_their_precision():
 
 @pytest.mark.parametrize("bad", [(91, 0), (-91, 0), (0, 181), (math.nan, 0), (0, math.inf)])
 def test_impossible_coordinates_are_refused_in_words(bad):
-    with pytest.raises(ValueError, match="(Latitude|Longitude|finite)"):
+    with pytest.raises(ValueError, match=r"(Latitude|Longitude|finite)"):
         geodesy.distance_m(*bad, 0, 0)
 
 
