@@ -20,6 +20,7 @@ from modeltranslation.utils import build_localized_fieldname
 
 from heritage_sites.demo import meshes
 from heritage_sites.demo.fixtures import FixtureError, load_fixtures
+from heritage_sites.demo.routes import load_routes
 from heritage_sites.models import (
     Artefact,
     Corridor,
@@ -43,6 +44,8 @@ KINDS = [
     "materials",
     "artefacts",
     "scans",
+    "route themes",
+    "routes",
 ]
 
 
@@ -298,4 +301,5 @@ def demo_load(*, uploaded_by=None) -> DemoLoadReport:
     with transaction.atomic():
         known = _load_sites(fixtures, report)
         _load_collection(fixtures, known, report, uploaded_by)
+        load_routes(report.record, _sync)
     return report
