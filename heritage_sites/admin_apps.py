@@ -6,7 +6,7 @@ from django.utils.module_loading import autodiscover_modules
 
 # Model admins beyond admin.py, in modules of their own (they import admin.py's CuratedAdmin,
 # so admin.py cannot import them without a cycle).
-EXTRA_ADMIN_MODULES = ("admin_routes",)
+EXTRA_ADMIN_MODULES = ("admin_routes", "admin_exhibitions")
 
 
 class MuseumAdminConfig(AdminConfig):

@@ -551,4 +551,11 @@ class Derivative(models.Model):
 
 
 # Routes, exhibitions and journeys live in their own modules; imported here so Django finds them.
+from heritage_sites.models_exhibitions import (  # noqa: E402, F401
+    Exhibition,
+    ExhibitionItem,
+    ExhibitionSection,
+    Hotspot,
+    ProvenanceEvent,
+)
 from heritage_sites.models_routes import Route, RoutePack, RouteStop, RouteTheme  # noqa: E402, F401

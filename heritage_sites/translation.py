@@ -6,9 +6,14 @@ from heritage_sites.models import (
     Artefact,
     Corridor,
     Country,
+    Exhibition,
+    ExhibitionItem,
+    ExhibitionSection,
     HeritageSite,
+    Hotspot,
     Institution,
     Material,
+    ProvenanceEvent,
     Route,
     RouteStop,
     RouteTheme,
@@ -66,3 +71,31 @@ class RouteTranslation(TranslationOptions):
 @register(RouteStop)
 class RouteStopTranslation(TranslationOptions):
     fields = ("visit_note",)
+
+
+@register(Exhibition)
+class ExhibitionTranslation(TranslationOptions):
+    fields = ("title", "introduction")
+    required_languages = ("en",)
+
+
+@register(ExhibitionSection)
+class ExhibitionSectionTranslation(TranslationOptions):
+    fields = ("title", "text")
+    required_languages = ("en",)
+
+
+@register(ExhibitionItem)
+class ExhibitionItemTranslation(TranslationOptions):
+    fields = ("caption",)
+
+
+@register(Hotspot)
+class HotspotTranslation(TranslationOptions):
+    fields = ("label", "text")
+    required_languages = ("en",)
+
+
+@register(ProvenanceEvent)
+class ProvenanceEventTranslation(TranslationOptions):
+    fields = ("place_name", "note")

@@ -328,6 +328,7 @@ SPECTACULAR_SETTINGS = {
         {"name": "artefacts", "description": "Relics held by institutions."},
         {"name": "scans", "description": "3D scans, their processing state and files."},
         {"name": "routes", "description": "Routes over the sites, navigation, offline packs."},
+        {"name": "exhibitions", "description": "Curated exhibitions with 3D hotspots."},
     ],
 }
 

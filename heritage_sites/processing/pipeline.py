@@ -82,6 +82,7 @@ def run_pipeline(
 
 
 def _process(upload, workdir: Path, options: PipelineOptions, report: dict, timer):
+    from heritage_sites.processing.hotspots import web_transform_record
     from heritage_sites.processing.load import load_mesh
     from heritage_sites.processing.preflight import run_preflight
     from heritage_sites.processing.report import build_report
@@ -113,6 +114,13 @@ def _process(upload, workdir: Path, options: PipelineOptions, report: dict, time
             from heritage_sites.processing.derivatives import DerivativeError, build_derivatives
         except ImportError as exc:  # the derivative stage is a separate package
             raise RuntimeError("the derivative stage is not installed") from exc
+        # Where the web model puts the original (hotspots are mapped through it later).
+        # The same centre as derivatives/prepare.py's: over all vertices, as loaded.
+        vertices = loaded.mesh.vertices
+        report["web_transform"] = web_transform_record(
+            centre=(vertices.min(axis=0) + vertices.max(axis=0)) / 2,
+            scale_to_metres=report["mm_per_unit"] / 1000.0,
+        )
         try:
             files = build_derivatives(
                 loaded.mesh,

@@ -56,6 +56,7 @@ class IndexView(MuseumAPIMixin, APIView):
                     "artefacts": url("api-v1:artefact-list"),
                     "scans": url("api-v1:scan-list"),
                     "routes": url("api-v1:route-list"),
+                    "exhibitions": url("api-v1:exhibition-list"),
                 },
                 # POST only: direct uploads to object storage (curators).
                 "uploads": {
