@@ -23,6 +23,8 @@ COPY . .
 RUN uv sync --frozen --no-dev \
     # gltfpack (npm, WebAssembly) is installed now: the running image has no registry access.
     && python -c "from heritage_sites.processing.derivatives.gltfpack import gltfpack_command; gltfpack_command()" \
+    # The pages' browser libraries (npm ci, Node.js from PyPI) and compiled catalogs.
+    && python manage.py build_frontend \
     # Static files with hashed names for whitenoise; the S3 variables only select the
     # production storage classes, nothing is contacted.
     && STORAGE_BACKEND=s3 S3_BUCKET=build DJANGO_STATIC_ROOT=/app/staticfiles \

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "rest_framework",
     "rest_framework.authtoken",
     "rest_framework_api_key",
@@ -53,7 +54,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses HTML and JSON answers; whitenoise serves static files precompressed itself.
+    "django.middleware.gzip.GZipMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -77,6 +81,7 @@ TEMPLATES = [
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
+                "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
@@ -140,6 +145,14 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Embedded default: whitenoise serves static files straight from the apps, no collectstatic.
 # Production images run collectstatic and set STATIC_USE_FINDERS=false.
 WHITENOISE_USE_FINDERS = env.bool("STATIC_USE_FINDERS", True)
+# The browser libraries, fonts and map data, built from frontend/ by `manage.py build_frontend`
+# (runmuseum, the Dockerfile and the test suite run it) and served as static/vendor/.
+FRONTEND_BUILD_DIR = BASE_DIR / "frontend" / "build"
+FRONTEND_BUILD_DIR.mkdir(parents=True, exist_ok=True)
+STATICFILES_DIRS = [("vendor", FRONTEND_BUILD_DIR)]
+# modeltranslation's tabbed admin fields: jQuery from the museum, not from a CDN.
+JQUERY_URL = "vendor/jquery/jquery.min.js"
+JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 MEDIA_URL = env.str("MEDIA_URL", "/media/")
 MEDIA_ROOT = env.path("MEDIA_ROOT", BASE_DIR / "media")
 
@@ -211,6 +224,9 @@ else:
             else "whitenoise.storage.CompressedStaticFilesStorage"
         },
     }
+if not WHITENOISE_USE_FINDERS:
+    # Collected static files (the image): hashed names, so whitenoise caches them for a year.
+    STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
 
 # Scan uploads: refused above this size with a message that says the limit.
 SCAN_UPLOAD_MAX_BYTES = env.int("SCAN_UPLOAD_MAX_BYTES", 1024**3)
@@ -331,6 +347,44 @@ SPECTACULAR_SETTINGS = {
         {"name": "exhibitions", "description": "Curated exhibitions with 3D hotspots."},
     ],
 }
+
+# --- Visitor pages -------------------------------------------------------------------------
+# Maps draw the Natural Earth countries served by the museum itself unless a tile server is
+# given: a raster URL template such as https://tile.example.org/{z}/{x}/{y}.png.
+MUSEUM_MAP_TILES_URL = env.str("MUSEUM_MAP_TILES_URL", "")
+if MUSEUM_MAP_TILES_URL and not (
+    MUSEUM_MAP_TILES_URL.startswith(("http://", "https://", "/"))
+    and all(part in MUSEUM_MAP_TILES_URL for part in ("{z}", "{x}", "{y}"))
+):
+    env.fail(
+        "MUSEUM_MAP_TILES_URL",
+        "must be an http(s):// or /path URL template with {z}, {x} and {y}",
+    )
+MUSEUM_MAP_TILES_ATTRIBUTION = env.str("MUSEUM_MAP_TILES_ATTRIBUTION", "")
+if MUSEUM_MAP_TILES_URL and not MUSEUM_MAP_TILES_ATTRIBUTION:
+    env.fail("MUSEUM_MAP_TILES_ATTRIBUTION", "must credit the tiles of MUSEUM_MAP_TILES_URL")
+
+# --- Content Security Policy ----------------------------------------------------------------
+from django.utils.csp import CSP  # noqa: E402
+
+_PUBLIC_MEDIA_ORIGINS: list[str] = []  # nothing in the embedded default
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE, CSP.WASM_UNSAFE_EVAL],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:", "blob:", *_PUBLIC_MEDIA_ORIGINS],
+    "connect-src": [CSP.SELF, "data:", "blob:", *_PUBLIC_MEDIA_ORIGINS],
+    "worker-src": [CSP.SELF, "blob:"],
+    "font-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+if MUSEUM_MAP_TILES_URL.startswith(("http://", "https://")):
+    # Map tiles from another host are images: img-src only, and only when one is configured.
+    _scheme, _, _rest = MUSEUM_MAP_TILES_URL.partition("://")
+    SECURE_CSP["img-src"].append(f"{_scheme}://{_rest.split('/', 1)[0].replace('{s}', '*')}")
 
 # --- Security in production -----------------------------------------------------------------
 if not DEBUG and env.bool("DJANGO_SECURE", False):

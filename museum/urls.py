@@ -1,7 +1,10 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from heritage_sites.pages import seo
 from heritage_sites.pages.downloads import download_original
 
 urlpatterns = [
@@ -9,8 +12,13 @@ urlpatterns = [
     # Signed, expiring links to originals on local storage (the stand-in for presigned URLs).
     path("originals/<str:token>/", download_original, name="original-download"),
     path("api/", include("heritage_sites.api.urls")),
-    path("", include("heritage_sites.pages.urls")),
+    path("sitemap.xml", sitemap, {"sitemaps": seo.SITEMAPS}, name="sitemap"),
+    path("robots.txt", seo.robots_txt),
+    path("favicon.ico", seo.favicon),
 ]
+# The visitor pages under every language: /en/, /ar/, /zh-hans/... ; "/" redirects to the
+# language of Accept-Language (LocaleMiddleware).
+urlpatterns += i18n_patterns(path("", include("heritage_sites.pages.urls")))
 
 if settings.STORAGE_BACKEND == "local":
     # The embedded default serves uploads itself; production serves them from object storage.

@@ -31,6 +31,14 @@ needs_shared_data = pytest.mark.skipif(
 
 
 @pytest.fixture(autouse=True, scope="session")
+def _frontend_built():
+    """The pages' static libraries and compiled catalogs, built once (npm ci on first run)."""
+    from heritage_sites.pages import build
+
+    build.build()
+
+
+@pytest.fixture(autouse=True, scope="session")
 def _in_memory_broker():
     # kombu's in-memory transport: .delay() really publishes, nobody consumes.
     celery_app.conf.update(broker_url="memory://", task_always_eager=False)

@@ -1,9 +1,16 @@
+"""Visitor pages, mounted under every language prefix by museum/urls.py (i18n_patterns)."""
+
 from django.urls import path
 
-from heritage_sites.pages import views
+from heritage_sites.pages import artefacts, home, search_views, sites
 
 app_name = "pages"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home.home, name="home"),
+    path("sites/", sites.site_list, name="sites"),
+    path("sites/<slug:slug>/", sites.site_detail, name="site"),
+    path("artefacts/", artefacts.artefact_list, name="artefacts"),
+    path("artefacts/<slug:slug>/", artefacts.artefact_detail, name="artefact"),
+    path("search/", search_views.search_page, name="search"),
 ]

@@ -42,6 +42,8 @@ class Command(BaseCommand):
         addrport = options["addrport"]
         self.stdout.write("Preparing the database...")
         call_command("migrate", interactive=False, verbosity=0)
+        # The pages' browser libraries and catalogs (npm ci only the first time).
+        call_command("build_frontend", stdout=self.stdout, stderr=self.stderr)
         if not options["no_demo"]:
             call_command("load_demo", stdout=self.stdout, stderr=self.stderr)
         password = admin_ensure()

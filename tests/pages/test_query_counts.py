@@ -1,0 +1,62 @@
+"""Each page is produced with a number of queries that does not grow with its rows."""
+
+import pytest
+
+from heritage_sites.models import Scan
+from tests.factories import (
+    ArtefactFactory,
+    CorridorFactory,
+    CountryFactory,
+    DerivativeFactory,
+    HeritageSiteFactory,
+    MaterialFactory,
+    ScanFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _museum(rows: int):
+    corridor = CorridorFactory()
+    country = CountryFactory()
+    material = MaterialFactory(slug="bronze")
+    site = HeritageSiteFactory(slug="the-site", countries=[country], corridors=[corridor])
+    the_artefact = ArtefactFactory(slug="the-artefact", site=site, materials=[material])
+    main = ScanFactory(artefact=the_artefact, state=Scan.State.READY, content=b"main")
+    DerivativeFactory(scan=main)
+    DerivativeFactory(scan=main, kind="web", content=b"glTF")
+    for n in range(rows):
+        HeritageSiteFactory(countries=[country, CountryFactory()], corridors=[corridor])
+        HeritageSiteFactory(parent=site)
+        artefact = ArtefactFactory(site=site, materials=[material])
+        scan = ScanFactory(artefact=artefact, state=Scan.State.READY)
+        DerivativeFactory(scan=scan)
+        # The artefact page: one relic with as many restorations as rows.
+        restoration = ScanFactory(
+            artefact=the_artefact,
+            state=Scan.State.READY,
+            kind=Scan.Kind.VIRTUAL_RESTORATION,
+            derived_from=main,
+            content=f"restoration {n}".encode(),
+        )
+        DerivativeFactory(scan=restoration, kind="web", content=f"glTF {n}".encode())
+
+
+# Pinned: a change here is a change in how a page reads the database.
+EXPECTED = {
+    "/en/": 7,  # properties, countries, corridors of the map, corridor names, featured x3
+    "/en/sites/": 6,  # count, page, countries, posters x2, filter lists
+    "/en/sites/the-site/": 8,
+    "/en/artefacts/": 7,
+    "/en/artefacts/the-artefact/": 4,  # artefact, materials, scans, derivatives
+    "/en/search/?q=Glazed": 6,
+    "/ar/artefacts/?has_3d=true&material=bronze": 8,
+}
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_query_counts_do_not_grow_with_rows(client, django_assert_num_queries, rows):
+    _museum(rows)
+    for url, expected in EXPECTED.items():
+        with django_assert_num_queries(expected):
+            assert client.get(url).status_code == 200, url
