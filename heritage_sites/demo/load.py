@@ -19,6 +19,7 @@ from django.db import models, transaction
 from modeltranslation.utils import build_localized_fieldname
 
 from heritage_sites.demo import meshes
+from heritage_sites.demo.exhibitions import load_exhibitions
 from heritage_sites.demo.fixtures import FixtureError, load_fixtures
 from heritage_sites.demo.routes import load_routes
 from heritage_sites.models import (
@@ -46,6 +47,7 @@ KINDS = [
     "scans",
     "route themes",
     "routes",
+    "exhibitions",
 ]
 
 
@@ -302,4 +304,5 @@ def demo_load(*, uploaded_by=None) -> DemoLoadReport:
         known = _load_sites(fixtures, report)
         _load_collection(fixtures, known, report, uploaded_by)
         load_routes(report.record, _sync)
+        load_exhibitions(report.record, _sync)
     return report

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 
-from heritage_sites.search import query as search
 from heritage_sites.models import Artefact, HeritageSite
 from heritage_sites.pages import browse
 from heritage_sites.pages.artefacts import with_posters
 from heritage_sites.pages.render import render_page
+from heritage_sites.search import query as search
 
 RESULTS = 24
 

@@ -53,3 +53,18 @@ def test_a_second_load_changes_no_route():
     report = demo_load()
     assert report.counts["routes"]["unchanged"] == 3
     assert {route.slug: route.updated_at for route in Route.objects.all()} == first
+
+
+def test_the_demo_exhibition_has_hotspots_on_its_scans_and_loads_once():
+    from heritage_sites.models import Exhibition, Hotspot
+
+    demo_load()
+    exhibition = Exhibition.objects.get(slug="writing-along-the-silk-roads")
+    assert exhibition.state == PublicationState.PUBLISHED
+    assert exhibition.sections.count() == 2 and exhibition.title_ar
+    hotspots = Hotspot.objects.filter(item__section__exhibition=exhibition)
+    assert hotspots.count() == 5
+    assert all(h.scan.artefact_id == h.item.artefact_id for h in hotspots)
+    assert all(h.label_en and h.label_ar and h.camera_position for h in hotspots)
+    report = demo_load()
+    assert report.counts["exhibitions"]["unchanged"] == 1
