@@ -83,7 +83,8 @@ def _subject(item, request, language: str) -> dict:
             "attribution": artefact.attribution or artefact.rights_holder,
         }
     if item.site_id:
-        return {"kind": "site", **site_ref(item.site, request, language)}
+        ref = site_ref(item.site, request, language)
+        return {"kind": "site", **ref, "title": ref["name"]}
     return {
         "kind": "scan",
         "id": str(item.scan.public_id),
