@@ -7,10 +7,36 @@ from __future__ import annotations
 
 import pytest
 
+from tests.pages.browser import test_visitor_pages as visitor
 from tests.pages.browser.conftest import BROWSER_MARKS
-from tests.pages.browser.test_visitor_pages import _check, _model_drawn
+from tests.pages.browser.test_visitor_pages import _model_drawn
 
 pytestmark = [*BROWSER_MARKS, pytest.mark.slow]
+
+
+def _check(visit_, url: str, name: str, code: str = "en"):
+    """The visitor pages' check, except that database texts shown in English (a site with no
+    Arabic name yet, marked lang="en"; an artefact's credit line) are not counted as interface
+    English. Scripts (the map's JSON) are left out of the text as a browser does."""
+    page = visit_.page
+    original = page.inner_text
+
+    def interface_text(selector):
+        if selector != "body":
+            return original(selector)
+        return page.evaluate(
+            """() => { const body = document.body.cloneNode(true);
+              body.querySelectorAll('[lang^="en"], .credit, script, style')
+                .forEach(e => e.remove());
+              return body.innerText; }"""
+        )
+
+    page.inner_text = interface_text
+    try:
+        visitor._check(visit_, url, name, code)
+    finally:
+        page.inner_text = original
+
 
 ROUTE = "samarkand-bukhara-khiva-merv"
 EXHIBITION = "writing-along-the-silk-roads"
@@ -22,6 +48,7 @@ REGISTAN = {"latitude": 39.6660, "longitude": 66.9990}
 @pytest.mark.parametrize("code", ["en", "ar"])
 def test_the_route_page_draws_its_stops_and_finds_the_next_one(museum, visit, viewport, code):
     v = visit(viewport)
+    v.page.set_default_timeout(90_000)  # a shared machine draws WebGL slowly
     v.context.grant_permissions(["geolocation"], origin=museum)
     v.context.set_geolocation(REGISTAN)
     url = f"{museum}/{code}/routes/{ROUTE}/"
@@ -57,6 +84,7 @@ def test_the_exhibition_page_shows_the_model_with_hotspots_and_a_keyboard_tour(
     museum, visit, viewport, code
 ):
     v = visit(viewport)
+    v.page.set_default_timeout(90_000)  # a shared machine draws WebGL slowly
     url = f"{museum}/{code}/exhibitions/{EXHIBITION}/"
     v.page.goto(url, wait_until="networkidle")
     share = _model_drawn(v.page, "#exhibit-1-1")
