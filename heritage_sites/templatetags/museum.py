@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import template
 from django.utils.html import format_html, linebreaks
+from django.utils.safestring import mark_safe
 
 from heritage_sites.pages import text
 
@@ -33,7 +34,9 @@ def tr_block(obj, field: str):
         '<div class="prose" lang="{}" dir="{}">{}</div>',
         value["lang"],
         value["dir"],
-        linebreaks(value["value"], autoescape=True),
+        # linebreaks() escapes the text itself (autoescape=True) but returns a plain str:
+        # marked safe here, or format_html would escape its <p> tags a second time.
+        mark_safe(linebreaks(value["value"], autoescape=True)),
     )
 
 

@@ -109,6 +109,16 @@ def test_the_exhibition_page_shows_the_model_with_hotspots_and_a_keyboard_tour(
         }""",
         timeout=20_000,
     )
+    # The viewer itself, as the visitor sees it (a full-page screenshot resizes the canvas).
+    v.page.locator("#exhibit-1-1").scroll_into_view_if_needed()
+    v.page.wait_for_timeout(1000)
+    v.page.locator("#exhibit-1-1").screenshot(
+        path=str(
+            v.screenshot(f"exhibition-{code}-{viewport}-page").with_name(
+                f"exhibition-{code}-{viewport}-viewer.png"
+            )
+        )
+    )
     current = v.page.locator("#exhibit-1-1 .hotspot--current")
     assert current.count() == 1 and current.get_attribute("slot") == "hotspot-2"
     _check(v, url, f"exhibition-{code}-{viewport}", code)
