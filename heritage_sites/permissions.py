@@ -1,4 +1,4 @@
-"""Who may do what to a site, an artefact or a scan: the one rule set.
+"""Who may do what to a site, an artefact, a scan, a route or an exhibition: the one rule set.
 
 The admin, the API, direct uploads, original links and the pages all ask these functions. The
 querysets' ``visible_to(user)`` and ``editable_by(user)`` answer the same questions for many rows
@@ -8,6 +8,8 @@ at once, from the same ``curated_institution_ids``.
 - A curator (a user listed among an institution's curators) edits what their institutions hold
   (artefacts) or steward (sites), and the scans of those records: uploads them (by form or
   directly to object storage), reprocesses them and downloads their originals.
+- Routes belong to one institution, as artefacts do; exhibitions to the institutions that made
+  them, as sites to their stewards. A relic's journey is edited with its artefact.
 - The user who uploaded a scan may download its original.
 - Everyone else, third-party API keys included, reads what is published and changes nothing.
 """
@@ -18,7 +20,7 @@ from django.db.models import Model
 
 # Records are typed as plain models: this module sits below models.py (the querysets use it),
 # so it cannot import the model classes. Artefact, HeritageSite and Scan are meant.
-Artefact = HeritageSite = Scan = Model
+Artefact = HeritageSite = Scan = Route = Exhibition = Model
 
 
 def is_staff(user) -> bool:
@@ -89,3 +91,15 @@ def refusal_to_add_scan(*, artefact: Artefact | None, site: HeritageSite | None)
     if artefact is not None:
         return "Only the curators of this artefact's institution may add scans of it."
     return "Only the curators of the institutions that steward this site may add scans of it."
+
+
+def may_edit_route(user, route: Route) -> bool:
+    institution_ids = curated_institution_ids(user)
+    return institution_ids is None or route.institution_id in institution_ids
+
+
+def may_edit_exhibition(user, exhibition: Exhibition) -> bool:
+    institution_ids = curated_institution_ids(user)
+    if institution_ids is None:
+        return True
+    return bool(institution_ids) and exhibition.institutions.filter(pk__in=institution_ids).exists()

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from heritage_sites.services import scan_processing
+from heritage_sites.services import packs, scan_processing
 
 
 @shared_task(
@@ -24,3 +24,9 @@ def process_scan(self, scan_id: int) -> str | None:
 def reap_scans() -> dict[str, int]:
     """Take back scans whose worker vanished; resend lost messages; end orphaned sandboxes."""
     return scan_processing.scan_reap() | scan_processing.scan_sandboxes_sweep()
+
+
+@shared_task(ignore_result=True, acks_late=True, soft_time_limit=600, time_limit=660)
+def build_route_pack(pack_id: int) -> str | None:
+    """Write one route's offline pack (a zip) into storage."""
+    return packs.route_pack_build(pack_id=pack_id)

@@ -6,9 +6,17 @@ from heritage_sites.models import (
     Artefact,
     Corridor,
     Country,
+    Exhibition,
+    ExhibitionItem,
+    ExhibitionSection,
     HeritageSite,
+    Hotspot,
     Institution,
     Material,
+    ProvenanceEvent,
+    Route,
+    RouteStop,
+    RouteTheme,
 )
 
 
@@ -46,3 +54,48 @@ class HeritageSiteTranslation(TranslationOptions):
 class ArtefactTranslation(TranslationOptions):
     fields = ("title", "description")
     required_languages = ("en",)
+
+
+@register(RouteTheme)
+class RouteThemeTranslation(TranslationOptions):
+    fields = ("name",)
+    required_languages = ("en",)
+
+
+@register(Route)
+class RouteTranslation(TranslationOptions):
+    fields = ("title", "description")
+    required_languages = ("en",)
+
+
+@register(RouteStop)
+class RouteStopTranslation(TranslationOptions):
+    fields = ("visit_note",)
+
+
+@register(Exhibition)
+class ExhibitionTranslation(TranslationOptions):
+    fields = ("title", "introduction")
+    required_languages = ("en",)
+
+
+@register(ExhibitionSection)
+class ExhibitionSectionTranslation(TranslationOptions):
+    fields = ("title", "text")
+    required_languages = ("en",)
+
+
+@register(ExhibitionItem)
+class ExhibitionItemTranslation(TranslationOptions):
+    fields = ("caption",)
+
+
+@register(Hotspot)
+class HotspotTranslation(TranslationOptions):
+    fields = ("label", "text")
+    required_languages = ("en",)
+
+
+@register(ProvenanceEvent)
+class ProvenanceEventTranslation(TranslationOptions):
+    fields = ("place_name", "note")

@@ -370,6 +370,8 @@ SPECTACULAR_SETTINGS = {
         {"name": "sites", "description": "World Heritage properties and component sites."},
         {"name": "artefacts", "description": "Relics held by institutions."},
         {"name": "scans", "description": "3D scans, their processing state and files."},
+        {"name": "routes", "description": "Routes over the sites, navigation, offline packs."},
+        {"name": "exhibitions", "description": "Curated exhibitions with 3D hotspots."},
     ],
 }
 

@@ -17,6 +17,8 @@ from heritage_sites.models import (
     Licence,
     Material,
     PublicationState,
+    Route,
+    RouteStop,
     Scan,
 )
 
@@ -160,3 +162,27 @@ class DerivativeFactory(factory.django.DjangoModelFactory):
     is_public = factory.LazyAttribute(
         lambda d: (d.scan.artefact or d.scan.site).state == PublicationState.PUBLISHED
     )
+
+
+class RouteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Route
+        skip_postgeneration_save = True
+
+    slug = factory.Sequence(lambda n: f"route-{n}")
+    title_en = factory.Sequence(lambda n: f"Caravan route {n}")
+    description_en = "From oasis to oasis."
+    institution = factory.SubFactory(InstitutionFactory)
+    state = PublicationState.PUBLISHED
+
+
+class RouteStopFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RouteStop
+
+    route = factory.SubFactory(RouteFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    site = factory.SubFactory(HeritageSiteFactory)
+    visit_note_en = "Walk through the gate and look up."
+    suggested_minutes = 60
+    zone_radius_m = 500

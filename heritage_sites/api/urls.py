@@ -7,6 +7,9 @@ from rest_framework.routers import SimpleRouter
 from heritage_sites.api.errors import api_not_found
 from heritage_sites.api.views import catalogue, direct_upload
 from heritage_sites.api.views.artefacts import ArtefactViewSet
+from heritage_sites.api.views.exhibitions import ExhibitionViewSet
+from heritage_sites.api.views.journeys import JourneyView
+from heritage_sites.api.views.routes import RouteViewSet
 from heritage_sites.api.views.scans import ScanViewSet
 from heritage_sites.api.views.sites import SiteViewSet
 
@@ -18,6 +21,8 @@ router.register("materials", catalogue.MaterialViewSet, basename="material")
 router.register("sites", SiteViewSet, basename="site")
 router.register("artefacts", ArtefactViewSet, basename="artefact")
 router.register("scans", ScanViewSet, basename="scan")
+router.register("routes", RouteViewSet, basename="route")
+router.register("exhibitions", ExhibitionViewSet, basename="exhibition")
 
 v1 = [
     path("", catalogue.IndexView.as_view(), name="index"),
@@ -40,6 +45,7 @@ v1 = [
         direct_upload.ScanOriginalView.as_view(),
         name="scan-original",
     ),
+    path("artefacts/<str:ref>/journey/", JourneyView.as_view(), name="artefact-journey"),
     *router.urls,
 ]
 

@@ -19,7 +19,9 @@ from django.db import models, transaction
 from modeltranslation.utils import build_localized_fieldname
 
 from heritage_sites.demo import meshes
+from heritage_sites.demo.exhibitions import load_exhibitions
 from heritage_sites.demo.fixtures import FixtureError, load_fixtures
+from heritage_sites.demo.routes import load_routes
 from heritage_sites.models import (
     Artefact,
     Corridor,
@@ -44,6 +46,9 @@ KINDS = [
     "materials",
     "artefacts",
     "scans",
+    "route themes",
+    "routes",
+    "exhibitions",
 ]
 
 
@@ -299,6 +304,8 @@ def demo_load(*, uploaded_by=None) -> DemoLoadReport:
     with transaction.atomic():
         known = _load_sites(fixtures, report)
         _load_collection(fixtures, known, report, uploaded_by)
+        load_routes(report.record, _sync)
+        load_exhibitions(report.record, _sync)
         # Demo records are (re)published: their scans' files must be public, wherever a
         # curator had withdrawn them. Only misplaced files move.
         transaction.on_commit(derivatives_sync_visibility)

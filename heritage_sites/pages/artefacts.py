@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from heritage_sites.api.filters import ArtefactFilter
 from heritage_sites.models import Artefact, Corridor, Country, HeritageSite, Material, Scan
 from heritage_sites.pages import browse, jsonld, maps, media, scale, text, viewer
+from heritage_sites.pages.journeys import artefact_journey
 from heritage_sites.pages.labels import LICENCE_URLS, span_label
 from heritage_sites.pages.render import map_settings, render_page
 
@@ -74,6 +75,8 @@ def artefact_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "licence_url": LICENCE_URLS.get(artefact.licence),
         "dating": span_label(artefact.date_earliest, artefact.date_latest),
         "a11y": viewer.a11y_json(),
+        "journey": (journey := artefact_journey(artefact)),
+        "journey_map": {**map_settings(), "geojson": journey} if journey else None,
         "map_data": {
             "sites": [maps.site_point(site)] if site else [],
             "corridors": [],

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from heritage_sites.pages import artefacts, home, search_views, sites
+from heritage_sites.pages import artefacts, home, journeys, search_views, sites
 
 app_name = "pages"
 
@@ -13,4 +13,8 @@ urlpatterns = [
     path("artefacts/", artefacts.artefact_list, name="artefacts"),
     path("artefacts/<slug:slug>/", artefacts.artefact_detail, name="artefact"),
     path("search/", search_views.search_page, name="search"),
+    path("routes/", journeys.route_list, name="routes"),
+    path("routes/<slug:slug>/", journeys.route_detail, name="route"),
+    path("exhibitions/", journeys.exhibition_list, name="exhibitions"),
+    path("exhibitions/<slug:slug>/", journeys.exhibition_detail, name="exhibition"),
 ]

@@ -55,6 +55,8 @@ class IndexView(MuseumAPIMixin, APIView):
                     "sites_geojson": url("api-v1:site-geojson"),
                     "artefacts": url("api-v1:artefact-list"),
                     "scans": url("api-v1:scan-list"),
+                    "routes": url("api-v1:route-list"),
+                    "exhibitions": url("api-v1:exhibition-list"),
                 },
                 # POST only: direct uploads to object storage (curators).
                 "uploads": {

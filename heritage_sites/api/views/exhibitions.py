@@ -1,0 +1,74 @@
+"""Exhibitions: read for everyone (drafts for the institutions that made them), write for
+their curators. Items whose artefact, site or scan the caller may not see are left out."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema, extend_schema_view
+
+from heritage_sites.api.base import CuratedRecordViewSet
+from heritage_sites.api.serializers.exhibitions import (
+    ExhibitionDetailSerializer,
+    ExhibitionListSerializer,
+    ExhibitionWriteSerializer,
+)
+from heritage_sites.models import Derivative, Exhibition, Scan
+from heritage_sites.services import exhibitions as service
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List exhibitions", tags=["exhibitions"]),
+    retrieve=extend_schema(
+        summary="An exhibition with its sections, items, models, hotspots and guided tours",
+        description="Hotspots are stored in the scan original's coordinates and given here "
+        "both as stored and mapped onto the current web model (metres, Y up), with "
+        "model-viewer's attribute strings.",
+        tags=["exhibitions"],
+    ),
+    create=extend_schema(
+        summary="Create an exhibition (curators)",
+        request=ExhibitionWriteSerializer,
+        responses={201: ExhibitionDetailSerializer},
+        tags=["exhibitions"],
+    ),
+    update=extend_schema(
+        summary="Replace an exhibition your institution made",
+        request=ExhibitionWriteSerializer,
+        responses={200: ExhibitionDetailSerializer},
+        tags=["exhibitions"],
+    ),
+    partial_update=extend_schema(
+        summary="Change fields of an exhibition your institution made",
+        request=ExhibitionWriteSerializer,
+        responses={200: ExhibitionDetailSerializer},
+        tags=["exhibitions"],
+    ),
+)
+class ExhibitionViewSet(CuratedRecordViewSet):
+    ordering_fields = {"slug": "slug", "created": "created_at", "updated": "updated_at"}
+    default_ordering = "slug"
+    list_serializer_class = ExhibitionListSerializer
+    detail_serializer_class = ExhibitionDetailSerializer
+    write_serializer_class = ExhibitionWriteSerializer
+
+    def get_queryset(self):
+        user = self.request.user
+        if self.action in self.write_actions:
+            exhibitions = Exhibition.objects.editable_by(user)
+        else:
+            exhibitions = Exhibition.objects.visible_to(user)
+        if self.action == "list":
+            # The cover and institutions of each row: one query each, not one per row.
+            return exhibitions.select_related("cover").prefetch_related("institutions")
+        return service.exhibitions_with_content(exhibitions)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        user = self.request.user
+        # Covers whose scans the caller may see (a draft artefact's poster stays hidden).
+        context["visible_cover_ids"] = set(
+            Derivative.objects.filter(
+                pk__in=Exhibition.objects.visible_to(user).values("cover"),
+                scan__in=Scan.objects.visible_to(user).values("pk"),
+            ).values_list("pk", flat=True)
+        )
+        return context
