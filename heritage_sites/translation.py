@@ -1,5 +1,6 @@
 """Fields that carry one value per language (django-modeltranslation)."""
 
+import simple_history
 from modeltranslation.translator import TranslationOptions, register
 
 from heritage_sites.models import (
@@ -9,6 +10,7 @@ from heritage_sites.models import (
     HeritageSite,
     Institution,
     Material,
+    Scan,
 )
 
 
@@ -46,3 +48,10 @@ class HeritageSiteTranslation(TranslationOptions):
 class ArtefactTranslation(TranslationOptions):
     fields = ("title", "description")
     required_languages = ("en",)
+
+
+# History after translation: simple-history copies the fields as they are once
+# modeltranslation has added the per-language columns (../shared/FIELD-NOTES.md). One history
+# table per record type; the admin and the API show it, and the admin reverts to it.
+for model in (HeritageSite, Artefact, Scan):
+    simple_history.register(model, app=__package__, excluded_fields=["report"], inherit=False)

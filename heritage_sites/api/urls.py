@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from heritage_sites.api.errors import api_not_found
-from heritage_sites.api.views import catalogue, direct_upload
+from heritage_sites.api.views import catalogue, direct_upload, workflow
 from heritage_sites.api.views.artefacts import ArtefactViewSet
 from heritage_sites.api.views.scans import ScanViewSet
 from heritage_sites.api.views.sites import SiteViewSet
@@ -23,6 +23,8 @@ v1 = [
     path("", catalogue.IndexView.as_view(), name="index"),
     # Before the router, so "sites.geojson" is not read as a site slug.
     path("sites.geojson", SiteViewSet.as_view({"get": "geojson"}), name="site-geojson"),
+    # The reviewers' queue of their institutions.
+    path("review-queue/", workflow.ReviewQueueView.as_view(), name="review-queue"),
     # Direct-to-S3 uploads and original downloads (production stack).
     path("scan-uploads/", direct_upload.DirectUploadStartView.as_view(), name="scan-upload-start"),
     path(

@@ -17,6 +17,7 @@ from heritage_sites.api.base import MuseumViewSetMixin
 from heritage_sites.api.errors import PayloadTooLarge
 from heritage_sites.api.filters import ScanFilter
 from heritage_sites.api.serializers.scans import ScanSerializer, ScanUploadSerializer
+from heritage_sites.api.views.workflow import WorkflowActionsMixin
 from heritage_sites.models import Scan
 from heritage_sites.services.scans import ScanRejected, scan_reprocess, scan_upload
 
@@ -44,6 +45,7 @@ MULTIPART_OVERHEAD = 1024 * 1024
     ),
 )
 class ScanViewSet(
+    WorkflowActionsMixin,
     MuseumViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -62,7 +64,7 @@ class ScanViewSet(
 
     def get_queryset(self):
         user = self.request.user
-        if self.action == "reprocess":
+        if self.action in ("reprocess", *self.editing_actions):
             scans = Scan.objects.editable_by(user)
         else:
             scans = Scan.objects.visible_to(user)
@@ -107,6 +109,11 @@ class ScanViewSet(
                 f"{filesizeformat(limit)}. Reduce the scan (fewer faces, smaller textures) or "
                 "ask an administrator to raise SCAN_UPLOAD_MAX_BYTES."
             )
+
+    def respond_with_record(self, record, status_code=status.HTTP_200_OK):
+        scan = self.get_queryset().get(pk=record.pk)
+        data = ScanSerializer(scan, context=self.get_serializer_context()).data
+        return Response(data, status=status_code)
 
     @extend_schema(
         summary="Process a scan again",
