@@ -6,6 +6,7 @@ from rest_framework.routers import SimpleRouter
 
 from heritage_sites.api.errors import api_not_found
 from heritage_sites.api.views import catalogue, direct_upload, workflow
+from heritage_sites.api.views.access_requests import AccessRequestViewSet
 from heritage_sites.api.views.artefacts import ArtefactViewSet
 from heritage_sites.api.views.scans import ScanViewSet
 from heritage_sites.api.views.sites import SiteViewSet
@@ -18,6 +19,7 @@ router.register("materials", catalogue.MaterialViewSet, basename="material")
 router.register("sites", SiteViewSet, basename="site")
 router.register("artefacts", ArtefactViewSet, basename="artefact")
 router.register("scans", ScanViewSet, basename="scan")
+router.register("access-requests", AccessRequestViewSet, basename="access-request")
 
 v1 = [
     path("", catalogue.IndexView.as_view(), name="index"),

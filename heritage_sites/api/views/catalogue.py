@@ -64,7 +64,10 @@ class IndexView(MuseumAPIMixin, APIView):
                     "abort": url("api-v1:scan-upload-abort"),
                 },
                 # Curators and reviewers: the review queue (transitions are on each record).
-                "workflow": {"review_queue": url("api-v1:review-queue")},
+                "workflow": {
+                    "review_queue": url("api-v1:review-queue"),
+                    "access_requests": url("api-v1:access-request-list"),
+                },
                 "languages": [languages.bcp47(code) for code in languages.supported_codes()],
                 "schema": url("api-schema"),
                 "docs": url("api-docs"),

@@ -12,7 +12,7 @@ import uuid
 
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
@@ -31,6 +31,7 @@ from heritage_sites.services.workflow import TransitionRefused, record_transitio
 
 # JSON or a form, whatever the viewset's own parsers (scans take multipart uploads only).
 PARSERS = [JSONParser, FormParser, MultiPartParser]
+HISTORY_LIMIT = 200
 WORKFLOW_ACTIONS = ("submit", "reject", "publish", "withdraw", "reinstate")
 
 
@@ -53,7 +54,7 @@ class WorkflowActionsMixin:
     """Mixed into the viewsets of records with a publication workflow. The viewset answers
     ``respond_with_record(record)`` with the record as its detail view shows it."""
 
-    editing_actions = WORKFLOW_ACTIONS
+    editing_actions = (*WORKFLOW_ACTIONS, "history")
 
     def get_object(self):
         try:
@@ -95,6 +96,23 @@ class WorkflowActionsMixin:
             raise refusal(exc) from None
         return self.respond_with_record(record)
 
+    @extend_schema(
+        summary="The record's history (its institution's members)",
+        description="Every change: who, when, which fields, old and new values, newest first.",
+        responses=inline_serializer(
+            "History",
+            {"results": serializers.ListField(child=serializers.DictField())},
+        ),
+    )
+    @action(detail=True, methods=["get"])
+    def history(self, request, ref=None):
+        record = self.get_object()
+        if not permissions.may_see_history(request.user, record):
+            raise exceptions.PermissionDenied("Only the institution's members see its history.")
+        response = Response({"results": history_entries(record)})
+        response["Cache-Control"] = "private, no-store"
+        return response
+
     @extend_schema(summary="Submit a draft for review (curators)", request=TransitionSerializer)
     @action(detail=True, methods=["post"], parser_classes=PARSERS)
     def submit(self, request, ref=None):
@@ -134,6 +152,41 @@ class WorkflowActionsMixin:
     @action(detail=True, methods=["post"], parser_classes=PARSERS)
     def reinstate(self, request, ref=None):
         return self._transition(request, "reinstate")
+
+
+def history_entries(record) -> list[dict]:
+    """Each recorded change, newest first: who, when, why, and which fields went from what
+    to what (simple-history's diff against the version before)."""
+    versions = list(
+        record.history.select_related("history_user").order_by("-history_date", "-history_id")[
+            : HISTORY_LIMIT + 1
+        ]
+    )
+    entries = []
+    for index, version in enumerate(versions[:HISTORY_LIMIT]):
+        before = versions[index + 1] if index + 1 < len(versions) else None
+        changes = []
+        if before is not None:
+            delta = version.diff_against(before)
+            changes = [
+                {"field": change.field, "old": _plain(change.old), "new": _plain(change.new)}
+                for change in delta.changes
+            ]
+        entries.append(
+            {
+                "version": version.history_id,
+                "at": version.history_date.isoformat(),
+                "by": version.history_user.get_username() if version.history_user else None,
+                "type": {"+": "created", "~": "changed", "-": "deleted"}[version.history_type],
+                "reason": version.history_change_reason or "",
+                "changes": changes,
+            }
+        )
+    return entries
+
+
+def _plain(value):
+    return value if isinstance(value, str | int | float | bool | type(None)) else str(value)
 
 
 class ReviewQueueView(MuseumAPIMixin, APIView):
