@@ -7,7 +7,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 
 from heritage_sites.models import Scan
 from heritage_sites.services.access_requests import AccessRefused, access_request_download
-from heritage_sites.services.originals import SALT, expiry_seconds
+from heritage_sites.services.originals import SALT, expiry_seconds, original_download_logged
 from heritage_sites.storage import s3
 
 
@@ -20,6 +20,11 @@ def _stream(scan: Scan) -> FileResponse:
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
+    # The rights travel with the file: the licence as a link (RFC 8288), the credit line.
+    if scan.effective_licence:
+        response["Link"] = f'<{scan.effective_licence}>; rel="license"'
+    credit = " ".join(scan.attribution_line.split())  # one line: no header injection
+    response["Content-Description"] = credit.encode("ascii", "replace").decode()
     return response
 
 
@@ -49,12 +54,5 @@ def download_original(request: HttpRequest, token: str) -> FileResponse:
     scan = Scan.objects.filter(public_id=payload["scan"]).first()
     if scan is None:
         raise Http404("This scan no longer exists.")
-    response = FileResponse(
-        scan.original.open("rb"), content_type="application/octet-stream", as_attachment=False
-    )
-    response["Content-Disposition"] = s3.attachment_header(
-        scan.original_filename or scan.stored_name()
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    original_download_logged(scan=scan, user_id=payload.get("user"), route=payload.get("route"))
+    return _stream(scan)
