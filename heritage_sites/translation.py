@@ -53,5 +53,7 @@ class ArtefactTranslation(TranslationOptions):
 # History after translation: simple-history copies the fields as they are once
 # modeltranslation has added the per-language columns (../shared/FIELD-NOTES.md). One history
 # table per record type; the admin and the API show it, and the admin reverts to it.
-for model in (HeritageSite, Artefact, Scan):
-    simple_history.register(model, app=__package__, excluded_fields=["report"], inherit=False)
+simple_history.register(HeritageSite, app=__package__)
+simple_history.register(Artefact, app=__package__)
+# A scan's pipeline report is large and the pipeline's own record: not kept per version.
+simple_history.register(Scan, app=__package__, excluded_fields=["report"])
