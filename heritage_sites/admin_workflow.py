@@ -5,6 +5,7 @@ calls the same fenced service as the API (heritage_sites/services/workflow.py)."
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
@@ -124,8 +125,8 @@ class WorkflowAdmin(SimpleHistoryAdmin):
 
     history_list_display = ["history_change_reason"]
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location)
         for function in workflow_actions():
             actions[function.__name__] = (function, function.__name__, function.short_description)
         return actions
