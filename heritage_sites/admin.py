@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
 from heritage_sites import permissions
+from heritage_sites.admin_workflow import ReviewQueueFilter, WorkflowAdmin
 from heritage_sites.models import (
     Artefact,
     Corridor,
@@ -24,6 +25,7 @@ from heritage_sites.models import (
     Derivative,
     HeritageSite,
     Institution,
+    InstitutionRole,
     Material,
     Scan,
 )
@@ -56,7 +58,10 @@ class CuratedAdmin:
         return permissions.is_curator(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return self.has_change_permission(request, obj)
+        # Any role in the record's institutions sees it; changing it may need a reviewer.
+        if obj is None:
+            return permissions.is_curator(request.user)
+        return permissions.may_work_on(request.user, obj)
 
     def has_add_permission(self, request):
         return permissions.is_curator(request.user)
@@ -92,14 +97,22 @@ class CountryAdmin(TabbedTranslationAdmin):
     search_fields = ["name", "iso2", "iso3"]
 
 
+class InstitutionRoleInline(admin.TabularInline):
+    model = InstitutionRole
+    fields = ["user", "role"]
+    autocomplete_fields = ["user"]
+    extra = 1
+    verbose_name_plural = _("roles (curators, reviewers, administrators)")
+
+
 @admin.register(Institution)
 class InstitutionAdmin(TabbedTranslationAdmin):
     list_display = ["name", "kind", "country", "city"]
     list_filter = ["kind", "country"]
     search_fields = ["name", "city"]
     prepopulated_fields = {"slug": ["name_en"]}
-    filter_horizontal = ["curators"]
     readonly_fields = ["public_id", "created_at", "updated_at"]
+    inlines = [InstitutionRoleInline]
 
 
 @admin.register(Corridor)
@@ -119,14 +132,15 @@ class ComponentInline(admin.TabularInline):
     model = HeritageSite
     fk_name = "parent"
     fields = ["name", "unesco_component_ref", "latitude", "longitude", "state"]
+    readonly_fields = ["state"]
     show_change_link = True
     extra = 0
 
 
 @admin.register(HeritageSite)
-class HeritageSiteAdmin(CuratedAdmin, TabbedTranslationAdmin):
+class HeritageSiteAdmin(CuratedAdmin, WorkflowAdmin, TabbedTranslationAdmin):
     list_display = ["name", "unesco_id", "inscription_year", "category", "in_danger", "state"]
-    list_filter = ["state", "category", "in_danger", "countries", "corridors"]
+    list_filter = [ReviewQueueFilter, "state", "category", "in_danger", "countries", "corridors"]
     search_fields = ["name", "description", "unesco_id", "unesco_component_ref"]
     prepopulated_fields = {"slug": ["name_en"]}
     filter_horizontal = ["countries", "corridors"]
@@ -165,14 +179,25 @@ class HeritageSiteAdmin(CuratedAdmin, TabbedTranslationAdmin):
 
 
 @admin.register(Artefact)
-class ArtefactAdmin(CuratedAdmin, TabbedTranslationAdmin):
+class ArtefactAdmin(CuratedAdmin, WorkflowAdmin, TabbedTranslationAdmin):
     list_display = ["title", "accession_number", "institution", "object_type", "state"]
-    list_filter = ["state", "institution", "institution__country", "object_type", "licence"]
+    list_filter = [
+        ReviewQueueFilter,
+        "state",
+        "institution",
+        "institution__country",
+        "object_type",
+        "licence",
+    ]
     search_fields = ["title", "description", "accession_number"]
     prepopulated_fields = {"slug": ["title_en"]}
     filter_horizontal = ["materials"]
     autocomplete_fields = ["site"]
-    readonly_fields = ["public_id", "created_by", "created_at", "updated_at"]
+    readonly_fields = ["public_id", "attribution_shown", "created_by", "created_at", "updated_at"]
+
+    @admin.display(description=_("attribution shown with the artefact"))
+    def attribution_shown(self, artefact: Artefact) -> str:
+        return artefact.attribution_line
 
     def may_edit(self, user, artefact) -> bool:
         return permissions.may_edit_artefact(user, artefact)
@@ -246,14 +271,24 @@ class ScanUploadForm(forms.ModelForm):
 
 
 @admin.register(Scan)
-class ScanAdmin(CuratedAdmin, admin.ModelAdmin):
+class ScanAdmin(CuratedAdmin, WorkflowAdmin):
     class Media:
         # Styles as classes: the Content-Security-Policy refuses inline style attributes.
         css = {"all": ["heritage_sites/css/scan_admin.css"]}
 
-    list_display = ["poster_thumbnail", "__str__", "subject", "format", "state", "created_at"]
+    list_display = [
+        "poster_thumbnail",
+        "__str__",
+        "subject",
+        "format",
+        "state",
+        "publication_state",
+        "created_at",
+    ]
     list_display_links = ["poster_thumbnail", "__str__"]
     list_filter = [
+        ReviewQueueFilter,
+        "publication_state",
         "state",
         "format",
         "kind",
@@ -287,6 +322,7 @@ class ScanAdmin(CuratedAdmin, admin.ModelAdmin):
         "finished_at",
         "lease_expires_at",
         "report_pretty",
+        "attribution_shown",
         "uploaded_by",
         "created_at",
         "updated_at",
@@ -429,6 +465,10 @@ class ScanAdmin(CuratedAdmin, admin.ModelAdmin):
             '<img src="{}" alt="" class="scan-poster-preview">',
             derivative_access.derivative_url(derivative=largest),
         )
+
+    @admin.display(description=_("attribution shown with the scan"))
+    def attribution_shown(self, scan: Scan) -> str:
+        return scan.attribution_line
 
     @admin.display(description=_("validation report"))
     def report_pretty(self, scan: Scan) -> str:

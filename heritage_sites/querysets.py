@@ -4,12 +4,33 @@ from __future__ import annotations
 
 from django.db import models
 
-from heritage_sites.permissions import curated_institution_ids
+from heritage_sites.permissions import Role, curated_institution_ids, institution_ids_with
 
 PUBLISHED = "published"
+IN_REVIEW = "in_review"
+WITHDRAWN = "withdrawn"
 
 
-class HeritageSiteQuerySet(models.QuerySet):
+class WorkflowQuerySet(models.QuerySet):
+    """Filters on the publication workflow, for any model with ``publication_field``."""
+
+    def _state(self, value: str) -> models.Q:
+        return models.Q(**{self.model.publication_field: value})
+
+    def withdrawn(self) -> models.QuerySet:
+        return self.filter(self._state(WITHDRAWN))
+
+    def awaiting_review_by(self, user) -> models.QuerySet:
+        """Records in review in the institutions where the user is a reviewer (all for staff):
+        the user's review queue."""
+        institution_ids = institution_ids_with(user, Role.REVIEWER)
+        queue = self.filter(self._state(IN_REVIEW))
+        if institution_ids is None:
+            return queue
+        return queue.filter(pk__in=self.editable_by_ids(institution_ids))
+
+
+class HeritageSiteQuerySet(WorkflowQuerySet):
     def published(self) -> HeritageSiteQuerySet:
         return self.filter(state=PUBLISHED)
 
@@ -36,12 +57,15 @@ class HeritageSiteQuerySet(models.QuerySet):
             return self
         return self.filter(pk__in=self._stewarded(institution_ids))
 
+    def editable_by_ids(self, institution_ids: list[int]) -> HeritageSiteQuerySet:
+        return self.filter(pk__in=self._stewarded(institution_ids)).values("pk")
+
     def _stewarded(self, institution_ids: list[int]) -> models.QuerySet:
         through = self.model.stewards.through
         return through.objects.filter(institution_id__in=institution_ids).values("heritagesite_id")
 
 
-class ArtefactQuerySet(models.QuerySet):
+class ArtefactQuerySet(WorkflowQuerySet):
     def published(self) -> ArtefactQuerySet:
         return self.filter(state=PUBLISHED)
 
@@ -58,8 +82,11 @@ class ArtefactQuerySet(models.QuerySet):
             return self
         return self.filter(institution__in=institution_ids)
 
+    def editable_by_ids(self, institution_ids: list[int]) -> ArtefactQuerySet:
+        return self.filter(institution__in=institution_ids).values("pk")
 
-class ScanQuerySet(models.QuerySet):
+
+class ScanQuerySet(WorkflowQuerySet):
     def ready(self) -> ScanQuerySet:
         return self.filter(state="ready")
 
@@ -68,8 +95,8 @@ class ScanQuerySet(models.QuerySet):
         return self.filter(models.Q(artefact__state=PUBLISHED) | models.Q(site__state=PUBLISHED))
 
     def published(self) -> ScanQuerySet:
-        """Ready scans of published artefacts or published sites."""
-        return self.ready().with_published_subject()
+        """Ready, published scans of published artefacts or published sites."""
+        return self.ready().filter(publication_state=PUBLISHED).with_published_subject()
 
     def visible_to(self, user) -> ScanQuerySet:
         """Published scans, the scans of the user's institutions' records, and their uploads."""
@@ -87,6 +114,9 @@ class ScanQuerySet(models.QuerySet):
         if institution_ids is None:
             return self
         return self.filter(self._owned(institution_ids))
+
+    def editable_by_ids(self, institution_ids: list[int]) -> ScanQuerySet:
+        return self.filter(self._owned(institution_ids)).values("pk")
 
     def _owned(self, institution_ids: list[int]) -> models.Q:
         stewarded = self.model.site.field.related_model.stewards.through.objects.filter(

@@ -1,5 +1,6 @@
 """Fields that carry one value per language (django-modeltranslation)."""
 
+import simple_history
 from modeltranslation.translator import TranslationOptions, register
 
 from heritage_sites.models import (
@@ -17,6 +18,7 @@ from heritage_sites.models import (
     Route,
     RouteStop,
     RouteTheme,
+    Scan,
 )
 
 
@@ -99,3 +101,14 @@ class HotspotTranslation(TranslationOptions):
 @register(ProvenanceEvent)
 class ProvenanceEventTranslation(TranslationOptions):
     fields = ("place_name", "note")
+
+
+# History after translation: simple-history copies the fields as they are once
+# modeltranslation has added the per-language columns (../shared/FIELD-NOTES.md). One history
+# table per record type; the admin and the API show it, and the admin reverts to it.
+simple_history.register(HeritageSite, app=__package__)
+simple_history.register(Artefact, app=__package__)
+# A scan's pipeline report is large and the pipeline's own record: not kept per version.
+simple_history.register(Scan, app=__package__, excluded_fields=["report"])
+simple_history.register(Route, app=__package__)
+simple_history.register(Exhibition, app=__package__)

@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "corsheaders",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # History of sites, artefacts and scans (registered in heritage_sites/translation.py).
+    "simple_history",
     "heritage_sites",
 ]
 
@@ -73,6 +75,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Records who made each change in the history (admin and pages; the API sets it itself).
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -361,6 +365,8 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "PublicationStateEnum": "heritage_sites.models.PublicationState",
+        "LicenceEnum": "heritage_sites.rights.Licence",
+        "DownloadPolicyEnum": "heritage_sites.rights.DownloadPolicy",
         "ScanStateEnum": "heritage_sites.models.Scan.State",
         "ScanKindEnum": "heritage_sites.models.Scan.Kind",
         "InstitutionKindEnum": "heritage_sites.models.Institution.Kind",
@@ -390,6 +396,30 @@ if MUSEUM_MAP_TILES_URL and not (
 MUSEUM_MAP_TILES_ATTRIBUTION = env.str("MUSEUM_MAP_TILES_ATTRIBUTION", "")
 if MUSEUM_MAP_TILES_URL and not MUSEUM_MAP_TILES_ATTRIBUTION:
     env.fail("MUSEUM_MAP_TILES_ATTRIBUTION", "must credit the tiles of MUSEUM_MAP_TILES_URL")
+
+# --- Access requests for originals, mail ----------------------------------------------------
+# How long an approved request's personal download link lives.
+ACCESS_REQUEST_LINK_DAYS = env.int("ACCESS_REQUEST_LINK_DAYS", 7, minimum=1)
+# The embedded default writes mail to the console; production names an SMTP server.
+_MAIL = env.choice("MUSEUM_EMAIL", "console", ["console", "file", "smtp"])
+MAILERS = {
+    "default": {
+        "BACKEND": f"django.core.mail.backends.{'filebased' if _MAIL == 'file' else _MAIL}"
+        ".EmailBackend",
+        "OPTIONS": {
+            "console": {},
+            "file": {"file_path": str(env.path("MUSEUM_EMAIL_FILE_PATH", DATA_DIR / "mail"))},
+            "smtp": {
+                "host": env.str("MUSEUM_EMAIL_HOST", "localhost"),
+                "port": env.int("MUSEUM_EMAIL_PORT", 25),
+            },
+        }[_MAIL],
+    }
+}
+DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", "museum@localhost")
+# Where reviewers are told about new requests when the owning institution has no reviewer
+# with an e-mail address.
+MUSEUM_ADMIN_EMAIL = env.str("MUSEUM_ADMIN_EMAIL", "")
 
 # --- Security in production -----------------------------------------------------------------
 if not DEBUG and env.bool("DJANGO_SECURE", False):

@@ -5,12 +5,14 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from heritage_sites.pages import seo
-from heritage_sites.pages.downloads import download_original
+from heritage_sites.pages.downloads import download_by_request, download_original
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     # Signed, expiring links to originals on local storage (the stand-in for presigned URLs).
     path("originals/<str:token>/", download_original, name="original-download"),
+    # An approved access request's personal, expiring, revocable link (every download logged).
+    path("originals/requested/<str:token>/", download_by_request, name="original-by-request"),
     path("api/", include("heritage_sites.api.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": seo.SITEMAPS}, name="sitemap"),
     path("robots.txt", seo.robots_txt),

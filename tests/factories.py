@@ -142,6 +142,9 @@ class ScanFactory(factory.django.DjangoModelFactory):
     sha256 = factory.LazyAttribute(lambda scan: hashlib.sha256(scan.content).hexdigest())
     capture_method = Scan.CaptureMethod.MODELLED
     unit = Scan.Unit.MM
+    # Published, as every scan was before scans had a workflow: it shows once it is ready and
+    # its subject is published. Workflow tests ask for drafts.
+    publication_state = PublicationState.PUBLISHED
 
 
 class DerivativeFactory(factory.django.DjangoModelFactory):

@@ -13,9 +13,10 @@ from django.shortcuts import get_object_or_404
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, quote_etag
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
+from heritage_sites import permissions
 from heritage_sites.api import languages
 from heritage_sites.api.errors import PROBLEM_CONTENT_TYPE
 
@@ -118,6 +119,9 @@ class CuratedRecordViewSet(
     with the record as the detail view shows it (read back through ``get_queryset``)."""
 
     write_actions = ("update", "partial_update")
+    # Actions on a record of the caller's institutions that are not field writes (workflow
+    # transitions, history): the queryset is editable_by(user) for them too.
+    editing_actions: tuple[str, ...] = ()
     list_serializer_class: type[serializers.Serializer]
     detail_serializer_class: type[serializers.Serializer]
     write_serializer_class: type[serializers.Serializer]
@@ -148,8 +152,23 @@ class CuratedRecordViewSet(
         response["Location"] = response.data["url"]
         return response
 
+    def records_for(self, model):
+        """The queryset an action starts from: what the caller may change, or may see."""
+        if self.action in (*self.write_actions, *self.editing_actions):
+            return model.objects.editable_by(self.request.user)
+        return model.objects.visible_to(self.request.user)
+
+    def respond_with_record(self, record, status_code=status.HTTP_200_OK):
+        return self._detail(record, status_code)
+
     def update(self, request, *args, **kwargs):
         record = self.get_object()
+        if not permissions.may_edit(request.user, record):
+            raise exceptions.PermissionDenied(
+                f"This record is {record.get_state_display().lower()}: only its institution's "
+                "reviewers may change it now. Curators change drafts (a reviewer can reinstate "
+                "or send a record back to draft)."
+            )
         serializer = self.get_serializer(
             record, data=request.data, partial=kwargs.pop("partial", False)
         )

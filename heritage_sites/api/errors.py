@@ -29,6 +29,18 @@ class PayloadTooLarge(exceptions.APIException):
     default_code = "too_large"
 
 
+class Gone(exceptions.APIException):
+    """410: the record was withdrawn. ``extra`` (its tombstone) joins the problem details."""
+
+    status_code = status.HTTP_410_GONE
+    default_detail = "This record was withdrawn."
+    default_code = "withdrawn"
+
+    def __init__(self, detail: str, extra: dict):
+        super().__init__(detail)
+        self.extra = extra
+
+
 def problem(status_code: int, detail: str, *, errors=None, code: str | None = None) -> dict:
     body = {
         "type": "about:blank",
@@ -99,6 +111,7 @@ def problem_exception_handler(exc, context):
         detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
         code = exc.get_codes() if isinstance(exc.get_codes(), str) else None
         body = problem(exc.status_code, str(detail), code=code)
+    body.update(getattr(exc, "extra", None) or {})
     set_rollback()
     return Response(body, status=exc.status_code, headers=headers)
 

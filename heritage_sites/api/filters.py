@@ -24,6 +24,7 @@ from heritage_sites.models import (
     PublicationState,
     Scan,
 )
+from heritage_sites.rights import OPEN_LICENCES, SHORT_CODES, licence_uri
 from heritage_sites.search import query
 
 
@@ -84,6 +85,68 @@ def _through_ids(relation, values):
     owner = relation.field.m2m_field_name() + "_id"
     target = relation.field.m2m_reverse_field_name() + "_id"
     return relation.through.objects.filter(**{f"{target}__in": values}).values(owner)
+
+
+class LicenceFilter(df.CharFilter):
+    """``?licence=`` by URI or short code, repeatable (any of them); ``field`` may be a
+    list of columns tried in turn (a scan's own licence, then its artefact's)."""
+
+    def __init__(self, *args, fields: tuple[str, ...] = ("licence",), **kwargs):
+        self.fields = fields
+        kwargs.setdefault(
+            "help_text",
+            "Licence or rights statement, by URI or short code ("
+            + ", ".join(SHORT_CODES)
+            + "); repeat for several.",
+        )
+        super().__init__(*args, max_length=200, **kwargs)
+
+    def filter(self, queryset, value):
+        if not value:
+            return queryset
+        values = (
+            self.parent.data.getlist(self.field_name)
+            if hasattr(self.parent.data, "getlist")
+            else [value]
+        )
+        uris = []
+        for given in values:
+            uri = licence_uri(given)
+            if uri is None:
+                raise ValidationError(
+                    {
+                        self.field_name: [
+                            f"'{given[:100]}' is not a licence the museum knows. Give a URI or "
+                            f"one of: {', '.join(SHORT_CODES)}."
+                        ]
+                    }
+                )
+            uris.append(uri)
+        return queryset.filter(licence_condition(self.fields, uris))
+
+
+def licence_condition(fields: tuple[str, ...], uris) -> Q:
+    """Rows whose effective licence (the first non-empty of ``fields``) is one of ``uris``."""
+    condition = Q(**{f"{fields[0]}__in": uris})
+    for fallback in fields[1:]:
+        condition |= Q(**{fields[0]: ""}) & Q(**{f"{fallback}__in": uris})
+    return condition
+
+
+class ReusabilityFilter(df.ChoiceFilter):
+    """``?reusability=open`` (CC0, CC BY, CC BY-SA: reuse, commercial and derived, allowed)
+    or ``restricted`` (every other licence or statement)."""
+
+    def __init__(self, *args, fields: tuple[str, ...] = ("licence",), **kwargs):
+        self.fields = fields
+        kwargs.setdefault("help_text", "`open`: CC0, CC BY, CC BY-SA. `restricted`: the rest.")
+        super().__init__(*args, choices=[("open", "open"), ("restricted", "restricted")], **kwargs)
+
+    def filter(self, queryset, value):
+        if not value:
+            return queryset
+        condition = licence_condition(self.fields, list(OPEN_LICENCES))
+        return queryset.filter(condition) if value == "open" else queryset.exclude(condition)
 
 
 class _Base(df.FilterSet):
@@ -312,6 +375,8 @@ class ArtefactFilter(_Base):
     has_3d = StrictBooleanFilter(
         method="filter_has_3d", help_text="`true`: only artefacts with a 3D scan ready to view."
     )
+    licence = LicenceFilter()
+    reusability = ReusabilityFilter()
 
     class Meta:
         model = Artefact
@@ -363,6 +428,8 @@ class ScanFilter(df.FilterSet):
         field_name="format", distinct=False, choices=Scan.Format.choices
     )
     kind = df.MultipleChoiceFilter(distinct=False, choices=Scan.Kind.choices)
+    licence = LicenceFilter(fields=("licence", "artefact__licence"))
+    reusability = ReusabilityFilter(fields=("licence", "artefact__licence"))
 
     class Meta:
         model = Scan

@@ -5,7 +5,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import SimpleRouter
 
 from heritage_sites.api.errors import api_not_found
-from heritage_sites.api.views import catalogue, direct_upload
+from heritage_sites.api.views import catalogue, direct_upload, workflow
+from heritage_sites.api.views.access_requests import AccessRequestViewSet
 from heritage_sites.api.views.artefacts import ArtefactViewSet
 from heritage_sites.api.views.exhibitions import ExhibitionViewSet
 from heritage_sites.api.views.journeys import JourneyView
@@ -23,11 +24,14 @@ router.register("artefacts", ArtefactViewSet, basename="artefact")
 router.register("scans", ScanViewSet, basename="scan")
 router.register("routes", RouteViewSet, basename="route")
 router.register("exhibitions", ExhibitionViewSet, basename="exhibition")
+router.register("access-requests", AccessRequestViewSet, basename="access-request")
 
 v1 = [
     path("", catalogue.IndexView.as_view(), name="index"),
     # Before the router, so "sites.geojson" is not read as a site slug.
     path("sites.geojson", SiteViewSet.as_view({"get": "geojson"}), name="site-geojson"),
+    # The reviewers' queue of their institutions.
+    path("review-queue/", workflow.ReviewQueueView.as_view(), name="review-queue"),
     # Direct-to-S3 uploads and original downloads (production stack).
     path("scan-uploads/", direct_upload.DirectUploadStartView.as_view(), name="scan-upload-start"),
     path(

@@ -4,6 +4,7 @@ told with them. One module per sub-domain; everything is importable from here.
 - core.py: countries, institutions, corridors, materials, sites, artefacts, scans, derivatives
 - routes.py: routes along the Silk Roads, their stops and offline packs
 - exhibitions.py: exhibitions, their sections, items and hotspots, and relic journeys
+- people.py: roles in institutions, requests for originals and the log of their downloads
 """
 
 from heritage_sites.models.core import (
@@ -12,6 +13,7 @@ from heritage_sites.models.core import (
     Corridor,
     Country,
     Derivative,
+    DownloadPolicy,
     HeritageSite,
     Institution,
     Licence,
@@ -29,24 +31,35 @@ from heritage_sites.models.exhibitions import (
     Hotspot,
     ProvenanceEvent,
 )
+from heritage_sites.models.people import (
+    AccessRequest,
+    DownloadLog,
+    InstitutionRole,
+    RequesterProfile,
+)
 from heritage_sites.models.routes import Route, RoutePack, RouteStop, RouteTheme
 
 __all__ = [
     "YEAR_VALIDATORS",
+    "AccessRequest",
     "Artefact",
     "Corridor",
     "Country",
     "Derivative",
+    "DownloadLog",
+    "DownloadPolicy",
     "Exhibition",
     "ExhibitionItem",
     "ExhibitionSection",
     "HeritageSite",
     "Hotspot",
     "Institution",
+    "InstitutionRole",
     "Licence",
     "Material",
     "ProvenanceEvent",
     "PublicationState",
+    "RequesterProfile",
     "Route",
     "RoutePack",
     "RouteStop",

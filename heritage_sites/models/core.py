@@ -14,26 +14,15 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from heritage_sites.querysets import ArtefactQuerySet, HeritageSiteQuerySet, ScanQuerySet
+from heritage_sites.rights import DownloadPolicy, Licence, ScanRights, attribution_text
 from heritage_sites.storage import public_storage
+from heritage_sites.workflow_fields import PublicationState, Reviewable, publication_state_field
+
+__all__ = ["DownloadPolicy", "Licence", "PublicationState"]
 
 # Years are astronomical-ish: negative for BCE (-200 is 200 BCE). No year 0 check: dating
 # ranges in catalogues use it loosely and nothing here depends on it.
 YEAR_VALIDATORS = [MinValueValidator(-10000), MaxValueValidator(2100)]
-
-
-class PublicationState(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    IN_REVIEW = "in_review", _("In review")
-    PUBLISHED = "published", _("Published")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-
-
-class Licence(models.TextChoices):
-    CC0 = "CC0-1.0", "CC0 1.0"
-    CC_BY = "CC-BY-4.0", "CC BY 4.0"
-    CC_BY_SA = "CC-BY-SA-4.0", "CC BY-SA 4.0"
-    CC_BY_NC = "CC-BY-NC-4.0", "CC BY-NC 4.0"
-    IN_COPYRIGHT = "InC", _("In Copyright")
 
 
 class TimeStamped(models.Model):
@@ -93,8 +82,12 @@ class Institution(TimeStamped):
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="institutions")
     city = models.CharField(max_length=128, blank=True)
     website = models.URLField(blank=True)
+    # Everyone with a role here (curator, reviewer, administrator: InstitutionRole.role).
     curators = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="institutions"
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="institutions",
+        through="InstitutionRole",
     )
 
     class Meta:
@@ -131,7 +124,7 @@ class Material(models.Model):
         return self.name
 
 
-class HeritageSite(TimeStamped):
+class HeritageSite(Reviewable, TimeStamped):
     """A World Heritage property or one component site of a serial property."""
 
     class Category(models.TextChoices):
@@ -255,7 +248,7 @@ class HeritageSite(TimeStamped):
                 ancestor = ancestor.parent
 
 
-class Artefact(TimeStamped):
+class Artefact(Reviewable, TimeStamped):
     """A relic held by an institution, optionally tied to the site it came from."""
 
     class ObjectType(models.TextChoices):
@@ -301,7 +294,7 @@ class Artefact(TimeStamped):
     depth_mm = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
     weight_g = models.DecimalField(max_digits=11, decimal_places=2, null=True, blank=True)
     provenance = models.TextField(blank=True)
-    licence = models.CharField(max_length=16, choices=Licence.choices)
+    licence = models.CharField(max_length=100, choices=Licence.choices)
     rights_holder = models.CharField(max_length=255)
     attribution = models.CharField(max_length=500, blank=True)
     state = models.CharField(
@@ -356,6 +349,23 @@ class Artefact(TimeStamped):
             if value is not None and value <= 0:
                 raise ValidationError({field: _("Must be greater than zero.")})
 
+    def publication_problems(self) -> list[str]:
+        problems = []
+        if not self.licence:
+            problems.append(str(_("Choose a licence or rights statement.")))
+        if not self.rights_holder.strip():
+            problems.append(str(_("Name the rights holder.")))
+        return problems
+
+    @property
+    def attribution_line(self) -> str:
+        return attribution_text(
+            title=self.title,
+            rights_holder=self.rights_holder,
+            licence=self.licence,
+            attribution=self.attribution,
+        )
+
     @property
     def dimensions_mm(self) -> tuple[float, float, float] | None:
         """Catalogued height, width, depth in millimetres, when all three are known."""
@@ -375,7 +385,7 @@ def derivative_path(derivative: "Derivative", filename: str) -> str:
     return f"derivatives/{derivative.scan.public_id}/{uuid.uuid4().hex}/{filename}"
 
 
-class Scan(TimeStamped):
+class Scan(Reviewable, ScanRights, TimeStamped):
     """One uploaded 3D capture of an artefact or of a site. The original is never changed."""
 
     class Format(models.TextChoices):
@@ -485,6 +495,9 @@ class Scan(TimeStamped):
     # A worker holds a scan in processing only until this moment; the reaper takes it back after.
     lease_expires_at = models.DateTimeField(null=True, blank=True)
     report = models.JSONField(default=dict, blank=True)
+    # Publication, apart from processing: a scan shows when it is ready, published and its
+    # subject is published.
+    publication_state = publication_state_field()
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -494,6 +507,7 @@ class Scan(TimeStamped):
     )
 
     objects = ScanQuerySet.as_manager()
+    publication_field = "publication_state"
 
     class Meta:
         ordering = ["-created_at"]
@@ -524,10 +538,23 @@ class Scan(TimeStamped):
                 condition=Q(quarter_turns__lte=3), name="scan_quarter_turns_at_most_3"
             ),
         ]
-        indexes = [models.Index(fields=["state", "lease_expires_at"])]
+        indexes = [
+            models.Index(fields=["state", "lease_expires_at"]),
+            models.Index(fields=["publication_state"]),
+        ]
 
     def __str__(self) -> str:
         return self.title or self.original_filename
+
+    def publication_problems(self) -> list[str]:
+        problems = []
+        if self.state != self.State.READY:
+            problems.append(str(_("The scan is not processed yet (it must be ready).")))
+        if not self.effective_licence:
+            problems.append(str(_("Choose a licence or rights statement for the scan.")))
+        if not self.derivatives.filter(kind=Derivative.Kind.POSTER).exists():
+            problems.append(str(_("The scan has no poster image yet.")))
+        return problems
 
     def clean(self) -> None:
         # "Artefact or site, not both" is a CheckConstraint, validated by full_clean() too.

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from heritage_sites.pages import artefacts, home, journeys, search_views, sites
+from heritage_sites.pages import artefacts, home, journeys, search_views, sites, tombstones
 
 app_name = "pages"
 
@@ -17,4 +17,5 @@ urlpatterns = [
     path("routes/<slug:slug>/", journeys.route_detail, name="route"),
     path("exhibitions/", journeys.exhibition_list, name="exhibitions"),
     path("exhibitions/<slug:slug>/", journeys.exhibition_detail, name="exhibition"),
+    path("withdrawn/<str:kind>/<uuid:public_id>/", tombstones.withdrawn, name="withdrawn"),
 ]

@@ -101,7 +101,7 @@ def test_duplicate_accession_number_is_a_400_not_a_500(owner, home):
 
 
 def test_a_curator_updates_their_artefact(owner, home):
-    artefact = ArtefactFactory(institution=home, slug="bowl")
+    artefact = ArtefactFactory(institution=home, slug="bowl", state=PublicationState.DRAFT)
     response = owner.patch(
         "/api/v1/artefacts/bowl/", {"title": {"en": "Bowl with birds"}}, format="json"
     )
@@ -111,7 +111,7 @@ def test_a_curator_updates_their_artefact(owner, home):
 
 
 def test_mass_assignment_of_read_only_fields_is_ignored_or_refused(owner, home, other):
-    artefact = ArtefactFactory(institution=home, slug="bowl")
+    artefact = ArtefactFactory(institution=home, slug="bowl", state=PublicationState.DRAFT)
     original_id = artefact.public_id
     response = owner.patch(
         "/api/v1/artefacts/bowl/",
@@ -192,7 +192,7 @@ def test_bad_site_fields_are_400(owner, home, overrides, field):
 
 
 def test_stewards_edit_their_sites_and_others_get_404(owner, outsider, home):
-    site = HeritageSiteFactory(slug="merv", name_en="Merv")
+    site = HeritageSiteFactory(slug="merv", name_en="Merv", state=PublicationState.DRAFT)
     site.stewards.add(home)
     assert (
         outsider.patch("/api/v1/sites/merv/", {"in_danger": True}, format="json").status_code == 404
@@ -204,7 +204,7 @@ def test_stewards_edit_their_sites_and_others_get_404(owner, outsider, home):
 
 
 def test_stewards_cannot_be_switched_after_creation(owner, home, other):
-    site = HeritageSiteFactory(slug="merv")
+    site = HeritageSiteFactory(slug="merv", state=PublicationState.DRAFT)
     site.stewards.add(home)
     response = owner.patch("/api/v1/sites/merv/", {"stewards": ["other-museum"]}, format="json")
     assert response.status_code == 400

@@ -12,13 +12,21 @@ from heritage_sites.api.serializers.common import (
     public_url,
     validate_model,
 )
+from heritage_sites.api.serializers.rights import (
+    LicenceField,
+    RightsSerializer,
+    refuse_state_writes,
+    rights_block,
+)
 from heritage_sites.api.serializers.scans import ScanSerializer
 from heritage_sites.api.serializers.sites import (
     SiteRefSerializer,
     _curated_institutions,
     site_ref,
 )
+from heritage_sites.api.serializers.workflow import ReviewTrailSerializer
 from heritage_sites.models import Artefact, HeritageSite, Institution, Material
+from heritage_sites.permissions import may_work_on
 
 DATETIME = serializers.DateTimeField()
 
@@ -115,6 +123,8 @@ class ArtefactDetailSerializer(ArtefactListSerializer):
     depth_mm = serializers.FloatField(allow_null=True)
     weight_g = serializers.FloatField(allow_null=True)
     scans = serializers.SerializerMethodField()
+    rights = serializers.SerializerMethodField()
+    review = serializers.SerializerMethodField()
 
     class Meta(ArtefactListSerializer.Meta):
         fields = [
@@ -127,10 +137,27 @@ class ArtefactDetailSerializer(ArtefactListSerializer):
             "provenance",
             "rights_holder",
             "attribution",
+            "rights",
+            "review",
             "scans",
             "created_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(RightsSerializer)
+    def get_rights(self, artefact):
+        return rights_block(
+            licence=artefact.licence,
+            rights_holder=artefact.rights_holder,
+            attribution=artefact.attribution_line,
+        )
+
+    @extend_schema_field(ReviewTrailSerializer(allow_null=True))
+    def get_review(self, artefact):
+        # Who moved it, and the reviewers' comments: for the institution's members only.
+        if not may_work_on(self.context["request"].user, artefact):
+            return None
+        return ReviewTrailSerializer(artefact).data
 
     @extend_schema_field(ScanSerializer(many=True))
     def get_scans(self, artefact):
@@ -161,6 +188,7 @@ class ArtefactWriteSerializer(serializers.ModelSerializer):
     materials = serializers.SlugRelatedField(
         slug_field="slug", queryset=Material.objects.all(), many=True, required=False
     )
+    licence = LicenceField()
 
     class Meta:
         model = Artefact
@@ -186,7 +214,6 @@ class ArtefactWriteSerializer(serializers.ModelSerializer):
             "licence",
             "rights_holder",
             "attribution",
-            "state",
         ]
 
     def validate_institution(self, institution):
@@ -206,6 +233,7 @@ class ArtefactWriteSerializer(serializers.ModelSerializer):
         return site
 
     def validate(self, attrs):
+        refuse_state_writes(self, self.initial_data)
         request = self.context["request"]
         scalar = {k: v for k, v in attrs.items() if k != "materials"}
         instance = self.instance or Artefact(created_by=request.user)

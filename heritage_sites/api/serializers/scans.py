@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from heritage_sites.api.serializers.common import RefField, public_url
+from heritage_sites.api.serializers.rights import RightsSerializer, rights_block
 from heritage_sites.models import Artefact, Derivative, HeritageSite, Scan
 from heritage_sites.services import derivatives as derivative_access
 
@@ -65,6 +66,7 @@ class ScanSerializer(serializers.ModelSerializer):
     report = serializers.JSONField(
         read_only=True, help_text="The validation report of the processing pipeline."
     )
+    rights = serializers.SerializerMethodField()
 
     up_axis = serializers.ChoiceField(
         choices=UP_AXIS_CHOICES,
@@ -81,6 +83,9 @@ class ScanSerializer(serializers.ModelSerializer):
             "subject",
             "title",
             "state",
+            "publication_state",
+            "rights",
+            "download_policy",
             "failure_reason",
             "format",
             "byte_size",
@@ -116,6 +121,14 @@ class ScanSerializer(serializers.ModelSerializer):
         if not isinstance(pose, dict):
             return None
         return {key: pose.get(key) for key in ("up_axis", "quarter_turns", "source", "reason")}
+
+    @extend_schema_field(RightsSerializer)
+    def get_rights(self, scan):
+        return rights_block(
+            licence=scan.effective_licence,
+            rights_holder=scan.effective_rights_holder,
+            attribution=scan.attribution_line,
+        )
 
     @extend_schema_field(SubjectSerializer)
     def get_subject(self, scan):

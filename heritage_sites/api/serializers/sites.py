@@ -13,6 +13,7 @@ from heritage_sites.api.serializers.common import (
     public_url,
     validate_model,
 )
+from heritage_sites.api.serializers.rights import refuse_state_writes
 from heritage_sites.models import Corridor, Country, HeritageSite, Institution
 
 
@@ -187,7 +188,6 @@ class SiteWriteSerializer(serializers.ModelSerializer):
             "text_source",
             "period_start",
             "period_end",
-            "state",
             "stewards",
         ]
 
@@ -209,6 +209,7 @@ class SiteWriteSerializer(serializers.ModelSerializer):
         return value
 
     def validate(self, attrs):
+        refuse_state_writes(self, self.initial_data)
         request = self.context["request"]
         if self.instance is None and not attrs.get("stewards"):
             mine = list(_curated_institutions(request)[:2])

@@ -13,6 +13,7 @@ from heritage_sites.api.serializers.artefacts import (
     ArtefactListSerializer,
     ArtefactWriteSerializer,
 )
+from heritage_sites.api.views.workflow import WorkflowActionsMixin
 from heritage_sites.models import Artefact, HeritageSite, Material, Scan
 from heritage_sites.services import derivatives as derivative_access
 
@@ -44,7 +45,7 @@ from heritage_sites.services import derivatives as derivative_access
         responses={200: ArtefactDetailSerializer},
     ),
 )
-class ArtefactViewSet(CuratedRecordViewSet):
+class ArtefactViewSet(WorkflowActionsMixin, CuratedRecordViewSet):
     filterset_class = ArtefactFilter
     ordering_fields = {
         "title": "title_en",
@@ -63,10 +64,7 @@ class ArtefactViewSet(CuratedRecordViewSet):
 
     def get_queryset(self):
         user = self.request.user
-        if self.action in self.write_actions:
-            artefacts = Artefact.objects.editable_by(user)
-        else:
-            artefacts = Artefact.objects.visible_to(user)
+        artefacts = self.records_for(Artefact)
         if self.action == "list":
             # Read as plain rows in list(): the materials, sites of origin and has_3d of a
             # page come in one query each (artefact_rows.dress), never one per row.

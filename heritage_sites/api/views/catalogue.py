@@ -33,6 +33,7 @@ class IndexView(MuseumAPIMixin, APIView):
                 "version": serializers.CharField(),
                 "endpoints": serializers.DictField(child=serializers.URLField()),
                 "uploads": serializers.DictField(child=serializers.URLField()),
+                "workflow": serializers.DictField(child=serializers.URLField()),
                 "languages": serializers.ListField(child=serializers.CharField()),
                 "schema": serializers.URLField(),
                 "docs": serializers.URLField(),
@@ -63,6 +64,11 @@ class IndexView(MuseumAPIMixin, APIView):
                     "start": url("api-v1:scan-upload-start"),
                     "complete": url("api-v1:scan-upload-complete"),
                     "abort": url("api-v1:scan-upload-abort"),
+                },
+                # Curators and reviewers: the review queue (transitions are on each record).
+                "workflow": {
+                    "review_queue": url("api-v1:review-queue"),
+                    "access_requests": url("api-v1:access-request-list"),
                 },
                 "languages": [languages.bcp47(code) for code in languages.supported_codes()],
                 "schema": url("api-schema"),

@@ -22,6 +22,7 @@ from heritage_sites.api.serializers.scans import (
     ScanSerializer,
     ScanUploadSerializer,
 )
+from heritage_sites.api.views.workflow import WorkflowActionsMixin
 from heritage_sites.models import Scan
 from heritage_sites.services.scans import (
     ScanBusy,
@@ -55,6 +56,7 @@ MULTIPART_OVERHEAD = 1024 * 1024
     ),
 )
 class ScanViewSet(
+    WorkflowActionsMixin,
     MuseumViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -73,7 +75,7 @@ class ScanViewSet(
 
     def get_queryset(self):
         user = self.request.user
-        if self.action in ("reprocess", "pose"):
+        if self.action in ("reprocess", "pose", *self.editing_actions):
             scans = Scan.objects.editable_by(user)
         else:
             scans = Scan.objects.visible_to(user)
@@ -118,6 +120,11 @@ class ScanViewSet(
                 f"{filesizeformat(limit)}. Reduce the scan (fewer faces, smaller textures) or "
                 "ask an administrator to raise SCAN_UPLOAD_MAX_BYTES."
             )
+
+    def respond_with_record(self, record, status_code=status.HTTP_200_OK):
+        scan = self.get_queryset().get(pk=record.pk)
+        data = ScanSerializer(scan, context=self.get_serializer_context()).data
+        return Response(data, status=status_code)
 
     @extend_schema(
         summary="Process a scan again",

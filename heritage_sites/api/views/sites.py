@@ -16,6 +16,7 @@ from heritage_sites.api.serializers.sites import (
     SiteListSerializer,
     SiteWriteSerializer,
 )
+from heritage_sites.api.views.workflow import WorkflowActionsMixin
 from heritage_sites.models import HeritageSite
 from heritage_sites.services import derivatives as derivative_access
 
@@ -48,7 +49,7 @@ from heritage_sites.services import derivatives as derivative_access
         responses={200: SiteDetailSerializer},
     ),
 )
-class SiteViewSet(CuratedRecordViewSet):
+class SiteViewSet(WorkflowActionsMixin, CuratedRecordViewSet):
     filterset_class = SiteFilter
     ordering_fields = {"name": "name_en", "created": "created_at", "updated": "updated_at"}
     default_ordering = "name"
@@ -62,10 +63,7 @@ class SiteViewSet(CuratedRecordViewSet):
 
     def get_queryset(self):
         user = self.request.user
-        if self.action in self.write_actions:
-            sites = HeritageSite.objects.editable_by(user)
-        else:
-            sites = HeritageSite.objects.visible_to(user)
+        sites = self.records_for(HeritageSite)
         # select_related("parent"): each row shows its parent's public id (one query per
         # component otherwise). prefetch countries/corridors: one query per row otherwise.
         sites = sites.select_related("parent").prefetch_related("countries", "corridors")

@@ -1,0 +1,275 @@
+"""Bulk import and export of sites and artefacts: CSV, JSON and JSON Lines.
+
+An import reads every row, checks every column of it with the model's own rules and reports
+each problem by row and column. A dry run stops there and changes nothing; a real run writes
+each good row in a transaction of its own (all or nothing per row), skips the bad ones and
+says how many rows were created, updated and refused. Imported records are drafts; an
+artefact is matched by its institution and accession number, a site by its slug.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from heritage_sites.models import Artefact, Country, HeritageSite, Institution, PublicationState
+from heritage_sites.rights import SHORT_CODES, licence_uri
+
+# File column -> model field, per kind of record.
+COLUMNS = {
+    "artefact": {
+        "accession_number": "accession_number",
+        "slug": "slug",
+        "title": "title_en",
+        "description": "description_en",
+        "object_type": "object_type",
+        "date_earliest": "date_earliest",
+        "date_latest": "date_latest",
+        "licence": "licence",
+        "rights_holder": "rights_holder",
+        "attribution": "attribution",
+        "provenance": "provenance",
+        "site": "site",
+    },
+    "site": {
+        "slug": "slug",
+        "name": "name_en",
+        "description": "description_en",
+        "latitude": "latitude",
+        "longitude": "longitude",
+        "category": "category",
+        "period_start": "period_start",
+        "period_end": "period_end",
+        "countries": "countries",
+    },
+}
+REQUIRED = {
+    "artefact": ("accession_number", "slug", "title", "object_type", "licence", "rights_holder"),
+    "site": ("slug", "name", "latitude", "longitude"),
+}
+
+
+class UnreadableFile(Exception):
+    """The file is not CSV or JSON rows; the message says what is wrong."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int  # 1 = the first record (the CSV header is row 0)
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}, column {self.column}: {self.message}"
+
+
+@dataclass
+class ImportReport:
+    kind: str
+    dry_run: bool
+    total: int = 0
+    created: int = 0
+    updated: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def refused_rows(self) -> int:
+        return len({problem.row for problem in self.problems if problem.row})
+
+    def summary(self) -> str:
+        verb = "would be" if self.dry_run else "were"
+        return (
+            f"{self.total} {self.kind} row(s) read: {self.created} {verb} created, "
+            f"{self.updated} {verb} updated, {self.refused_rows} refused "
+            f"({len(self.problems)} problem(s))."
+        )
+
+
+def read_rows(data: bytes, filename: str) -> list[dict]:
+    """The records of a .csv, .json (a list of objects) or .jsonl file."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UnreadableFile(f"The file is not UTF-8 text (byte {exc.start}).") from None
+    name = filename.lower()
+    if name.endswith(".csv"):
+        return [dict(row) for row in csv.DictReader(io.StringIO(text))]
+    try:
+        if name.endswith(".jsonl"):
+            rows = [json.loads(line) for line in text.splitlines() if line.strip()]
+        elif name.endswith(".json"):
+            rows = json.loads(text)
+        else:
+            raise UnreadableFile("Give a .csv, .json or .jsonl file.")
+    except json.JSONDecodeError as exc:
+        raise UnreadableFile(f"The JSON does not parse: {exc.msg} at line {exc.lineno}.") from None
+    if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
+        raise UnreadableFile("The JSON must be a list of objects, one per record.")
+    return rows
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _prepare(kind: str, row: dict, institution: Institution | None, problems: list[tuple]):
+    """(instance with the row's values, extra many-to-many values); problems as (col, msg)."""
+    columns = COLUMNS[kind]
+    for column in REQUIRED[kind]:
+        if not _text(row.get(column)):
+            problems.append((column, "This column is required."))
+    for column in row:
+        if column not in columns:
+            problems.append((column, f"Unknown column. Use: {', '.join(columns)}."))
+    values, extra = {}, {}
+    for column, name in columns.items():
+        raw = _text(row.get(column))
+        if name == "licence":
+            uri = licence_uri(raw) if raw else ""
+            if raw and uri is None:
+                problems.append(
+                    (column, f"Unknown licence. Use a URI or {', '.join(SHORT_CODES)}.")
+                )
+            values[name] = uri or ""
+        elif name == "site":
+            if raw:
+                site = HeritageSite.objects.filter(slug=raw).first()
+                if site is None:
+                    problems.append((column, f"No site with the slug '{raw[:80]}'."))
+                values[name] = site
+        elif name == "countries":
+            codes = [code.strip().upper() for code in raw.split(";") if code.strip()]
+            found = {c.iso2: c for c in Country.objects.filter(iso2__in=codes)}
+            for code in codes:
+                if code not in found:
+                    problems.append((column, f"No country with the code '{code[:10]}'."))
+            extra[name] = list(found.values())
+        elif raw:
+            try:
+                model = Artefact if kind == "artefact" else HeritageSite
+                values[name] = model._meta.get_field(name).to_python(raw)
+            except ValidationError as exc:
+                problems.append((column, " ".join(exc.messages)))
+        elif name in ("description_en", "attribution", "provenance"):
+            values[name] = ""
+    if kind == "artefact":
+        existing = Artefact.objects.filter(
+            institution=institution, accession_number=values.get("accession_number", "")
+        ).first()
+        instance = existing or Artefact(institution=institution, state=PublicationState.DRAFT)
+    else:
+        existing = HeritageSite.objects.filter(slug=values.get("slug", "")).first()
+        instance = existing or HeritageSite(state=PublicationState.DRAFT)
+    for name, value in values.items():
+        setattr(instance, name, value)
+    return instance, extra
+
+
+def _validate(kind: str, instance, problems: list[tuple]) -> None:
+    by_field = {name: column for column, name in COLUMNS[kind].items()}
+    already = {column for column, _ in problems}
+    try:
+        instance.full_clean()
+    except ValidationError as exc:
+        for name, messages in exc.message_dict.items():
+            column = by_field.get(name, name if name != "__all__" else "row")
+            if column not in already:
+                problems.append((column, " ".join(messages)))
+
+
+def records_import(
+    *,
+    kind: str,
+    rows: list[dict],
+    by,
+    institution: Institution | None = None,
+    dry_run: bool,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportReport:
+    """Check (and unless ``dry_run``, write) ``rows`` of ``kind`` ('artefact' or 'site')."""
+    report = ImportReport(kind=kind, dry_run=dry_run, total=len(rows))
+    if kind == "artefact" and institution is None:
+        raise ValueError("Artefacts are imported into an institution.")
+    for number, row in enumerate(rows, start=1):
+        problems: list[tuple] = []
+        instance, extra = _prepare(kind, row, institution, problems)
+        _validate(kind, instance, problems)
+        creating = instance.pk is None
+        if not problems and not creating and instance.state != PublicationState.DRAFT:
+            problems.append(("row", "The record is not a draft: only drafts are replaced."))
+        if problems:
+            report.problems += [Problem(number, column, message) for column, message in problems]
+        elif not dry_run:
+            with transaction.atomic():
+                if creating:
+                    instance.created_by = by
+                instance._history_user = by
+                instance._change_reason = "import"
+                instance.save()
+                if kind == "site":
+                    instance.countries.set(extra.get("countries", []))
+                    if creating and institution is not None:
+                        instance.stewards.add(institution)
+        if not problems:
+            report.created += creating
+            report.updated += not creating
+        if progress:
+            progress(number, len(rows))
+    return report
+
+
+# --- Export -----------------------------------------------------------------------------------
+
+
+def _export_row(kind: str, record) -> dict:
+    row = {}
+    for column, name in COLUMNS[kind].items():
+        value = getattr(record, name)
+        if name == "site":
+            value = record.site.slug if record.site_id else ""
+        elif name == "countries":
+            value = ";".join(country.iso2 for country in record.countries.all())
+        row[column] = "" if value is None else str(value)
+    row["state"] = record.state
+    row["id"] = str(record.public_id)
+    return row
+
+
+def institution_records(institution: Institution, kind: str) -> Iterable:
+    if kind == "artefact":
+        return Artefact.objects.filter(institution=institution).select_related("site")
+    return HeritageSite.objects.filter(stewards=institution).prefetch_related("countries")
+
+
+def published_records(kind: str) -> Iterable:
+    if kind == "artefact":
+        return Artefact.objects.published().select_related("site")
+    return HeritageSite.objects.published().prefetch_related("countries")
+
+
+def export_csv(kind: str, records: Iterable) -> Iterator[str]:
+    header = [*COLUMNS[kind], "state", "id"]
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=header)
+    writer.writeheader()
+    for record in records:
+        writer.writerow(_export_row(kind, record))
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()
+
+
+def export_json(kind: str, records: Iterable) -> str:
+    return json.dumps([_export_row(kind, r) for r in records], ensure_ascii=False, indent=1)
+
+
+def export_jsonl(kind: str, records: Iterable) -> Iterator[str]:
+    for record in records:
+        yield json.dumps({"kind": kind, **_export_row(kind, record)}, ensure_ascii=False) + "\n"
