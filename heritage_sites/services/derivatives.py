@@ -152,7 +152,13 @@ def derivative_readable(*, derivative: Derivative, user, token: str | None) -> b
 
 
 def _published_scans() -> models.QuerySet:
-    return Scan.objects.with_published_subject().values("pk")
+    # Published scans of published subjects, in any processing state: a published scan that
+    # is being reprocessed keeps its public files until the new ones replace them.
+    return (
+        Scan.objects.filter(publication_state=PublicationState.PUBLISHED)
+        .with_published_subject()
+        .values("pk")
+    )
 
 
 def _misplaced(derivatives: models.QuerySet) -> models.QuerySet:

@@ -19,6 +19,8 @@ from django.db.models import Model
 from django.utils import timezone
 
 from heritage_sites import permissions
+from heritage_sites.models import Artefact, HeritageSite, Scan
+from heritage_sites.services import derivatives
 from heritage_sites.workflow_fields import PublicationState
 
 DRAFT, IN_REVIEW = PublicationState.DRAFT, PublicationState.IN_REVIEW
@@ -109,6 +111,10 @@ def on_publication_changed(record: Model) -> None:
     The one place that follows a record's publication: derivative privacy (files becoming
     public only with their subject), search and caches hook in here.
     """
+    if isinstance(record, Scan):
+        derivatives.scan_derivatives_sync_visibility(scan=record)
+    elif isinstance(record, Artefact | HeritageSite):
+        derivatives.subject_derivatives_sync_visibility_on_commit(subject=record)
 
 
 def record_transition(*, record: Model, action: str, by, note: str = "") -> Model:
