@@ -102,7 +102,7 @@ def test_a_file_above_the_limit_is_413(owner, bowl, settings):
 def test_large_uploads_go_to_a_temporary_file_not_memory(owner, bowl, settings, monkeypatch):
     from django.core.files.uploadedfile import TemporaryUploadedFile
 
-    from heritage_sites.api import scan_views
+    from heritage_sites.api.views import scans as scan_views
 
     seen = {}
     real = scan_views.scan_upload
