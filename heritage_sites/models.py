@@ -548,3 +548,7 @@ class Derivative(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} of {self.scan}"
+
+
+# Slug history and tombstones live beside the records they outlive.
+from heritage_sites.records import DeletedRecord, RecordKind, SlugHistory  # noqa: E402, F401

@@ -322,6 +322,7 @@ SPECTACULAR_SETTINGS = {
         "ScanKindEnum": "heritage_sites.models.Scan.Kind",
         "InstitutionKindEnum": "heritage_sites.models.Institution.Kind",
         "DerivativeKindEnum": "heritage_sites.models.Derivative.Kind",
+        "TextDirectionEnum": [("ltr", "ltr"), ("rtl", "rtl")],
     },
     "TAGS": [
         {"name": "sites", "description": "World Heritage properties and component sites."},

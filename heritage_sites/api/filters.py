@@ -86,13 +86,27 @@ def _through_ids(relation, values):
     return relation.through.objects.filter(**{f"{target}__in": values}).values(owner)
 
 
+SEARCH_HELP = (
+    "Words to find in names, titles and descriptions, in any language the museum speaks "
+    "(every word must match). Words of one or two characters are matched as substrings. "
+    "Unless `ordering` is given, results come by relevance: a match on the name or title "
+    "first (exact, then prefix, then anywhere), then matches in the description."
+)
+
+
+@extend_schema_field({"type": "string", "maxLength": query.MAX_QUERY_LENGTH})
+class SearchFilter(df.CharFilter):
+    pass
+
+
 class _Base(df.FilterSet):
-    q = df.CharFilter(
+    search = SearchFilter(
+        method="filter_q", max_length=query.MAX_QUERY_LENGTH, help_text=SEARCH_HELP
+    )
+    q = SearchFilter(
         method="filter_q",
         max_length=query.MAX_QUERY_LENGTH,
-        help_text="Words to find in names, titles and descriptions, in any language the museum "
-        "speaks (every word must match). Words of one or two characters are matched as "
-        "substrings.",
+        help_text="The same as `search` (kept for clients written against the first release).",
     )
     state = df.MultipleChoiceFilter(
         distinct=False,
@@ -101,7 +115,7 @@ class _Base(df.FilterSet):
     )
 
     def filter_q(self, queryset, name, value):
-        return query.search(queryset, value)
+        return query.ranked(query.search(queryset, value), value, self.title_field)
 
     def filter_noop(self, queryset, name, value):
         return queryset  # applied together in filter_queryset
@@ -146,6 +160,7 @@ def _with_ready_scan(queryset, value, subject: str):
 
 
 class SiteFilter(_Base):
+    title_field = "name"
     country = CodeListFilter(
         queryset=Country.objects.all(),
         to_field_name="iso2",
@@ -272,6 +287,7 @@ class SiteFilter(_Base):
 
 
 class ArtefactFilter(_Base):
+    title_field = "title"
     institution = CodeListFilter(
         queryset=Institution.objects.all(),
         to_field_name="slug",
@@ -398,7 +414,10 @@ class OrderingBackend(BaseFilterBackend):
     def get_ordering(self, request, queryset, view) -> list[str]:
         if "distance_km" in queryset.query.annotations:
             return ["distance_km", "id"]
-        value = request.query_params.get(self.param, "").strip() or view.default_ordering
+        explicit = request.query_params.get(self.param, "").strip()
+        if not explicit and query.RANK in queryset.query.annotations:
+            return [query.RANK, "id"]
+        value = explicit or view.default_ordering
         descending = value.startswith("-")
         field = view.ordering_fields.get(value.lstrip("-"))
         if field is None:

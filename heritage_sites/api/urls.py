@@ -4,7 +4,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from heritage_sites.api.errors import api_not_found
+from heritage_sites.api.errors import NOT_FOUND_NAME, api_not_found
 from heritage_sites.api.views import catalogue, direct_upload
 from heritage_sites.api.views.artefacts import ArtefactViewSet
 from heritage_sites.api.views.scans import ScanViewSet
@@ -48,5 +48,5 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     # Anything else under /api/ is a 404 in the API's error shape, not an HTML page.
-    re_path(r"^.*$", api_not_found),
+    re_path(r"^.*$", api_not_found, name=NOT_FOUND_NAME),
 ]
