@@ -16,7 +16,7 @@ from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
-from heritage_sites.api import languages, parameters
+from heritage_sites.api import languages, listing, parameters
 from heritage_sites.api.authentication import authenticate_header, refuse_unrecognised_scheme
 from heritage_sites.api.errors import PROBLEM_CONTENT_TYPE
 from heritage_sites.services.records import record_slug_changed, slug_successor
@@ -44,7 +44,10 @@ class MuseumAPIMixin:
         # Before authentication: a bad ?lang= or an unknown parameter is a 400 for everybody.
         self.language = languages.negotiate(request)
         translation.activate(self.language)
-        if not self.detail_view():
+        method = request.method.lower()
+        # An unsupported method is a 405 (from dispatch), whatever its parameters.
+        handled = method in self.http_method_names and hasattr(self, method)
+        if handled and not self.detail_view():
             parameters.refuse_unknown(request, self.known_parameters())
         super().initial(request, *args, **kwargs)
 
@@ -112,13 +115,18 @@ class MuseumViewSetMixin(MuseumAPIMixin):
     def detail_view(self) -> bool:
         return self.lookup_url_kwarg in self.kwargs
 
+    def queryset_model(self):
+        serializer = self.get_serializer_class()
+        return getattr(getattr(serializer, "Meta", None), "model", None)
+
     def known_parameters(self) -> set[str]:
         known = super().known_parameters()
         if getattr(self, "action", None) in ("list", "geojson"):
             filterset = getattr(self, "filterset_class", None)
             if filterset is not None:
                 known |= set(filterset.base_filters)
-            known |= self.list_parameters if self.action == "list" else set()
+            if self.action == "list":
+                known |= self.list_parameters | listing.parameters_for(self.queryset_model())
         return known
 
     def get_object(self):
@@ -150,6 +158,10 @@ class MuseumViewSetMixin(MuseumAPIMixin):
         raise MovedPermanently(self.request, path, record.slug)
 
     def paginate_queryset(self, queryset):
+        if self.paginator is not None:
+            self.paginator.extras = listing.extras(
+                self.request, queryset, self.paginator.cursor_query_param
+            )
         page = super().paginate_queryset(queryset)
         if page:
             stamps = [

@@ -114,6 +114,17 @@ class _Base(df.FilterSet):
         help_text="Publication state. Only curators see anything but `published`.",
     )
 
+    updated_since = df.IsoDateTimeFilter(
+        method="filter_updated_since",
+        help_text="ISO 8601 date-time: only records changed at or after it (for keeping a "
+        "mirror in step). The first page then lists `tombstones`: records deleted or "
+        "withdrawn since then.",
+    )
+
+    def filter_updated_since(self, queryset, name, value):
+        self.request.updated_since = value
+        return queryset.filter(updated_at__gte=value)
+
     def filter_q(self, queryset, name, value):
         return query.ranked(query.search(queryset, value), value, self.title_field)
 
@@ -379,6 +390,8 @@ class ScanFilter(df.FilterSet):
         field_name="format", distinct=False, choices=Scan.Format.choices
     )
     kind = df.MultipleChoiceFilter(distinct=False, choices=Scan.Kind.choices)
+    updated_since = _Base.base_filters["updated_since"]
+    filter_updated_since = _Base.filter_updated_since
 
     class Meta:
         model = Scan
