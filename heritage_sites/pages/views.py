@@ -3,9 +3,9 @@
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.static import serve
 
 from heritage_sites.models import HeritageSite
+from heritage_sites.pages.file_responses import serve_file
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -20,7 +20,6 @@ def serve_media(request: HttpRequest, path: str) -> HttpResponse:
     """Serve derivatives in the embedded default. Originals stay private."""
     if not path.startswith("derivatives/"):
         raise Http404("Originals are not public.")
-    response = serve(request, path, document_root=settings.MEDIA_ROOT)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "public, max-age=31536000, immutable"
-    return response
+    # CORS, byte ranges, content types and long caching: file_responses.py.
+    # `under` is checked after normalising: "derivatives/../scans/..." is not a derivative.
+    return serve_file(request, path, document_root=settings.MEDIA_ROOT, under="derivatives")
