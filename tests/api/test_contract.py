@@ -212,3 +212,21 @@ def test_an_old_slug_of_a_draft_stays_hidden(owner, home, anon):
     owner.patch("/api/v1/sites/secret/", {"slug": "hidden"}, format="json")
     assert anon.get("/api/v1/sites/secret/").status_code == 404
     assert owner.get("/api/v1/sites/secret/").status_code == 301
+
+
+def test_json_answers_are_gzipped_when_asked_with_vary(anon):
+    import gzip
+    import json
+
+    for index in range(30):
+        HeritageSiteFactory(name_en=f"Caravanserai {index}")
+    plain = anon.get("/api/v1/sites/")
+    packed = anon.get("/api/v1/sites/", HTTP_ACCEPT_ENCODING="gzip, br")
+    assert packed["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in packed["Vary"]
+    assert len(packed.content) * 4 < len(plain.content)
+    assert json.loads(gzip.decompress(packed.content)) == plain.json()
+    assert "Content-Encoding" not in plain
+    # The weakened ETag still revalidates.
+    again = anon.get("/api/v1/sites/", HTTP_IF_NONE_MATCH=packed["ETag"])
+    assert again.status_code == 304
