@@ -127,6 +127,8 @@ class MuseumViewSetMixin(MuseumAPIMixin):
                 known |= set(filterset.base_filters)
             if self.action == "list":
                 known |= self.list_parameters | listing.parameters_for(self.queryset_model())
+            else:
+                known.add("ordering")  # GeoJSON is filtered and ordered like the list
         return known
 
     def get_object(self):
