@@ -21,6 +21,9 @@ from heritage_sites.api.authentication import authenticate_header, refuse_unreco
 from heritage_sites.api.errors import PROBLEM_CONTENT_TYPE
 from heritage_sites.services.records import record_slug_changed, slug_successor
 
+# Filters whose schema is a plain string (see filters.py).
+TEXT_FILTERS = {"CharFilter", "SearchFilter", "CodeListFilter", "BBoxFilter", "PointFilter"}
+
 
 def body_etag(content: bytes) -> str:
     return quote_etag(hashlib.blake2b(content, digest_size=16).hexdigest())
@@ -39,6 +42,18 @@ class MuseumAPIMixin:
         """The query parameters this request may carry; any other is a 400."""
         return {"lang"}
 
+    def text_parameters(self) -> frozenset[str]:
+        """Parameters whose schema is free text, where an empty value means no filter."""
+        filterset = getattr(self, "filterset_class", None)
+        names = {"cursor"}
+        if filterset is not None:
+            names |= {
+                name
+                for name, field in filterset.base_filters.items()
+                if type(field).__name__ in TEXT_FILTERS
+            }
+        return frozenset(names)
+
     def initial(self, request, *args, **kwargs):
         refuse_unrecognised_scheme(request)
         # Before authentication: a bad ?lang= or an unknown parameter is a 400 for everybody.
@@ -48,7 +63,7 @@ class MuseumAPIMixin:
         # An unsupported method is a 405 (from dispatch), whatever its parameters.
         handled = method in self.http_method_names and hasattr(self, method)
         if handled and not self.detail_view():
-            parameters.refuse_unknown(request, self.known_parameters())
+            parameters.refuse_unknown(request, self.known_parameters(), self.text_parameters())
         super().initial(request, *args, **kwargs)
 
     def detail_view(self) -> bool:
@@ -144,7 +159,7 @@ class MuseumViewSetMixin(MuseumAPIMixin):
         if obj is None:
             self._follow_old_slug(queryset, lookup)
             raise Http404
-        parameters.refuse_unknown(self.request, self.known_parameters())
+        parameters.refuse_unknown(self.request, self.known_parameters(), self.text_parameters())
         self.check_object_permissions(self.request, obj)
         self.last_modified = getattr(obj, "updated_at", None)
         return obj

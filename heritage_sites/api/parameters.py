@@ -10,7 +10,18 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
 
 
-def refuse_unknown(request, known: set[str]) -> None:
+def refuse_unknown(request, known: set[str], may_be_empty: frozenset[str] = frozenset()) -> None:
+    """A 400 for parameters the endpoint does not read, and for empty values of parameters
+    that take a number, a date, a flag or a choice (an empty text filter filters nothing)."""
+    empty = sorted(
+        name
+        for name in set(request.query_params) & known
+        if name not in may_be_empty and not request.query_params.get(name, "").strip()
+    )
+    if empty:
+        raise ValidationError(
+            {name: ["This parameter is empty: give a value or leave it out."] for name in empty}
+        )
     unknown = sorted(set(request.query_params) - known)
     if not unknown:
         return

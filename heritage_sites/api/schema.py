@@ -94,6 +94,11 @@ class MuseumAutoSchema(AutoSchema):
                 responses[code] = self._get_response_for_code(
                     ProblemSerializer, code, media_types=[PROBLEM_CONTENT_TYPE, "application/json"]
                 )
+        for code, response in responses.items():
+            # Every error is problem details, also where a view names its own error bodies.
+            content = response.get("content", {}) if isinstance(response, dict) else {}
+            if str(code) >= "400" and "application/json" in content:
+                content.setdefault(PROBLEM_CONTENT_TYPE, content["application/json"])
         if self.method in ("GET", "HEAD") and "304" not in responses:
             responses["304"] = {"description": "Not modified (conditional GET matched)."}
         return responses

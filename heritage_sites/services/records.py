@@ -67,6 +67,8 @@ def record_slug_changed(*, instance, old_slug: str) -> None:
 
 def slug_successor(*, model, slug: str):
     """The record that once had ``slug``, or None."""
+    if model not in KINDS:
+        return None
     entry = SlugHistory.objects.filter(kind=KINDS[model], slug=slug).first()
     if entry is None:
         return None
