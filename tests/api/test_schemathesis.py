@@ -86,6 +86,9 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
 
 
 def _run(case, headers):
+    # Schemathesis's WSGI transport asks for gzip but does not inflate: ask for plain bodies
+    # (compression has its own test in test_contract.py).
+    headers = {**headers, "Accept-Encoding": "identity"}
     case.call_and_validate(headers=headers, excluded_checks=[positive_data_acceptance])
 
 
