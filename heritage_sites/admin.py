@@ -31,6 +31,7 @@ from heritage_sites.models import (
 )
 from heritage_sites.services import derivatives as derivative_access
 from heritage_sites.services.originals import scan_original_url
+from heritage_sites.services.records import record_delete, record_slug_changed
 from heritage_sites.services.scans import (
     ScanBusy,
     ScanRejected,
@@ -89,6 +90,16 @@ class CuratedAdmin:
         if not change and getattr(obj, "created_by_id", 0) is None:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+        if change and "slug" in form.initial:
+            record_slug_changed(instance=obj, old_slug=form.initial["slug"])
+
+    # Deletions leave tombstones, so mirrors following ?updated_since= remove them too.
+    def delete_model(self, request, obj):
+        record_delete(instance=obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            record_delete(instance=obj)
 
 
 @admin.register(Country)

@@ -70,6 +70,8 @@ MIDDLEWARE = [
     # Compresses HTML and JSON answers; whitenoise serves static files precompressed itself.
     "django.middleware.gzip.GZipMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    # Compressed API answers (gzip, Vary: Accept-Encoding); after CORS so its headers stay.
+    "heritage_sites.api.compression.APICompressionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -323,8 +325,12 @@ CORS_ALLOW_ALL_ORIGINS = env.bool("CORS_ALLOW_ALL_ORIGINS", not CORS_ALLOWED_ORI
 CORS_ALLOW_HEADERS = [
     *("accept", "authorization", "content-type", "user-agent", "x-csrftoken"),
     *("x-requested-with", "accept-language", "if-none-match", "if-modified-since"),
+    "if-match",
 ]
-CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Content-Language", "Location", "Retry-After"]
+CORS_EXPOSE_HEADERS = [
+    *("ETag", "Last-Modified", "Content-Language", "Location", "Retry-After"),
+    *("RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"),
+]
 
 # API v1's defaults, said once: every API view (viewsets and the direct-upload views) uses them.
 REST_FRAMEWORK = {
@@ -371,6 +377,7 @@ SPECTACULAR_SETTINGS = {
         "ScanKindEnum": "heritage_sites.models.Scan.Kind",
         "InstitutionKindEnum": "heritage_sites.models.Institution.Kind",
         "DerivativeKindEnum": "heritage_sites.models.Derivative.Kind",
+        "TextDirectionEnum": [("ltr", "ltr"), ("rtl", "rtl")],
     },
     "TAGS": [
         {"name": "sites", "description": "World Heritage properties and component sites."},

@@ -7,6 +7,10 @@ from django.urls import include, path
 from heritage_sites.pages import seo
 from heritage_sites.pages.downloads import download_by_request, download_original
 
+# Problem details for the API's own 400s and 500s (HTML pages elsewhere).
+handler400 = "heritage_sites.api.errors.bad_request"
+handler500 = "heritage_sites.api.errors.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     # Signed, expiring links to originals on local storage (the stand-in for presigned URLs).

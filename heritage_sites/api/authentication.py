@@ -7,6 +7,8 @@ person: ``request.user`` stays anonymous (so the app sees published content only
 
 from __future__ import annotations
 
+import math
+
 from django.contrib.auth.models import AnonymousUser
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, throttling
@@ -35,6 +37,39 @@ class APIKeyAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request) -> str:
         return self.keyword
+
+
+# The schemes the API knows, as they appear in an Authorization header.
+SCHEMES = {"token": "Token", "api-key": "Api-Key"}
+SCHEMES_SENTENCE = (
+    "Send `Authorization: Token <key>` (curators) or `Authorization: Api-Key <key>` "
+    "(registered apps), or no Authorization header to read published content."
+)
+
+
+def refuse_unrecognised_scheme(request) -> None:
+    """An Authorization header in a scheme the API does not know (Bearer, Basic, a bare
+    key) is a 401 that names the schemes; silently treating the caller as anonymous hid
+    the mistake."""
+    header = request.META.get("HTTP_AUTHORIZATION")
+    if header is None:
+        return
+    scheme, _, credentials = header.strip().partition(" ")
+    if scheme.lower() not in SCHEMES:
+        raise exceptions.AuthenticationFailed(
+            f"This API does not know the Authorization scheme '{scheme[:20]}'. " + SCHEMES_SENTENCE
+        )
+    if not credentials.strip() or len(credentials.split()) > 1:
+        raise exceptions.AuthenticationFailed(
+            f"The {SCHEMES[scheme.lower()]} Authorization header is malformed: give exactly "
+            "one key after the scheme. " + SCHEMES_SENTENCE
+        )
+
+
+def authenticate_header(request) -> str:
+    """The WWW-Authenticate challenge for a 401: the scheme the caller tried, else Token."""
+    scheme = request.META.get("HTTP_AUTHORIZATION", "").strip().partition(" ")[0].lower()
+    return SCHEMES.get(scheme, "Token")
 
 
 def is_api_key(request) -> bool:
@@ -68,7 +103,14 @@ class MuseumRateThrottle(throttling.SimpleRateThrottle):
             return True
         self.num_requests, self.duration = self.parse_rate(self.rate)
         self._cache_key = self.cache_format % {"scope": self.scope, "ident": ident}
-        return super().allow_request(request, view)
+        allowed = super().allow_request(request, view)
+        # For the RateLimit-* headers of the response (heritage_sites/api/base.py).
+        remaining = max(self.num_requests - len(self.history), 0)
+        # The window frees a request when the oldest one in it ages out.
+        oldest = self.history[-1] if self.history else self.now
+        reset = max(math.ceil(self.duration - (self.now - oldest)), 1)
+        request.rate_limit = (self.num_requests, remaining, reset)
+        return allowed
 
     def get_cache_key(self, request, view) -> str:
         return self._cache_key

@@ -16,6 +16,9 @@ from django.core.exceptions import (
     TooManyFilesSent,
 )
 from django.http import Http404, JsonResponse
+from django.urls import Resolver404, resolve
+from django.views import defaults
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
@@ -91,7 +94,8 @@ def problem_exception_handler(exc, context):
         exc = PayloadTooLarge()
     elif isinstance(exc, TooManyFilesSent | TooManyFieldsSent):
         exc = exceptions.ParseError(
-            "The request has too many form parts. Send one file and its fields per request."
+            "The request has too many parameters or form parts. Send one file and its fields "
+            "per request, and at most 1,000 query parameters."
         )
     elif isinstance(exc, SuspiciousOperation):
         exc = exceptions.ParseError("The request was malformed and could not be read.")
@@ -101,6 +105,8 @@ def problem_exception_handler(exc, context):
     headers = {}
     if getattr(exc, "auth_header", None):
         headers["WWW-Authenticate"] = exc.auth_header
+    if getattr(exc, "location", None):
+        headers["Location"] = exc.location
     if getattr(exc, "wait", None):
         headers["Retry-After"] = str(int(exc.wait))
 
@@ -116,11 +122,71 @@ def problem_exception_handler(exc, context):
     return Response(body, status=exc.status_code, headers=headers)
 
 
+NOT_FOUND_NAME = "api-not-found"
+
+
+def _with_slash(request) -> str | None:
+    """The endpoint's URL when the path only lacks its trailing slash."""
+    if request.path.endswith("/"):
+        return None
+    try:
+        match = resolve(request.path_info + "/")
+    except Resolver404:
+        return None
+    if match.url_name == NOT_FOUND_NAME:
+        return None
+    url = request.build_absolute_uri(request.path + "/")
+    query = request.META.get("QUERY_STRING", "")
+    return f"{url}?{query}" if query else url
+
+
+# CSRF does not apply: this view changes nothing, and a POST without the trailing slash must
+# get this answer, not Django's HTML CSRF page.
+@csrf_exempt
 def api_not_found(request, *args, **kwargs):
-    """404 for any /api/ path that matches no endpoint, in the same shape."""
-    body = problem(
-        404,
-        f"There is no API endpoint at {request.path}. GET /api/v1/ lists the endpoints.",
-        code="not_found",
-    )
+    """404 for any /api/ path that matches no endpoint, in the same shape. A path that only
+    lacks its trailing slash says where to send the request (for every method: a redirect
+    would lose a POST's body)."""
+    target = _with_slash(request)
+    if target is not None:
+        body = problem(
+            404,
+            f"API paths end with a slash: send this {request.method} to {target}",
+            code="missing_trailing_slash",
+        )
+        body["location"] = target
+    else:
+        body = problem(
+            404,
+            f"There is no API endpoint at {request.path}. GET /api/v1/ lists the endpoints.",
+            code="not_found",
+        )
     return JsonResponse(body, status=404, content_type=PROBLEM_CONTENT_TYPE)
+
+
+def _problem_response(status_code: int, detail: str, code: str) -> JsonResponse:
+    return JsonResponse(
+        problem(status_code, detail, code=code),
+        status=status_code,
+        content_type=PROBLEM_CONTENT_TYPE,
+    )
+
+
+def bad_request(request, exception=None):
+    """Django's 400 (a request refused before any view ran: too many query parameters, a
+    malformed body): problem details under /api/, Django's page elsewhere."""
+    if request.path.startswith("/api/"):
+        if isinstance(exception, TooManyFieldsSent):
+            detail = "The request has too many parameters. Send at most 1,000."
+        else:
+            detail = "The request was malformed and could not be read."
+        return _problem_response(400, detail, "bad_request")
+    return defaults.bad_request(request, exception)
+
+
+def server_error(request):
+    if request.path.startswith("/api/"):
+        return _problem_response(
+            500, "Something went wrong on our side. It was logged; try again later.", "error"
+        )
+    return defaults.server_error(request)

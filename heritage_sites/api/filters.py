@@ -149,13 +149,27 @@ class ReusabilityFilter(df.ChoiceFilter):
         return queryset.filter(condition) if value == "open" else queryset.exclude(condition)
 
 
+SEARCH_HELP = (
+    "Words to find in names, titles and descriptions, in any language the museum speaks "
+    "(every word must match). Words of one or two characters are matched as substrings. "
+    "Unless `ordering` is given, results come by relevance: a match on the name or title "
+    "first (exact, then prefix, then anywhere), then matches in the description."
+)
+
+
+@extend_schema_field({"type": "string", "maxLength": query.MAX_QUERY_LENGTH})
+class SearchFilter(df.CharFilter):
+    pass
+
+
 class _Base(df.FilterSet):
-    q = df.CharFilter(
+    search = SearchFilter(
+        method="filter_q", max_length=query.MAX_QUERY_LENGTH, help_text=SEARCH_HELP
+    )
+    q = SearchFilter(
         method="filter_q",
         max_length=query.MAX_QUERY_LENGTH,
-        help_text="Words to find in names, titles and descriptions, in any language the museum "
-        "speaks (every word must match). Words of one or two characters are matched as "
-        "substrings.",
+        help_text="The same as `search` (kept for clients written against the first release).",
     )
     state = df.MultipleChoiceFilter(
         distinct=False,
@@ -163,8 +177,19 @@ class _Base(df.FilterSet):
         help_text="Publication state. Only curators see anything but `published`.",
     )
 
+    updated_since = df.IsoDateTimeFilter(
+        method="filter_updated_since",
+        help_text="ISO 8601 date-time: only records changed at or after it (for keeping a "
+        "mirror in step). The first page then lists `tombstones`: records deleted or "
+        "withdrawn since then.",
+    )
+
+    def filter_updated_since(self, queryset, name, value):
+        self.request.updated_since = value
+        return queryset.filter(updated_at__gte=value)
+
     def filter_q(self, queryset, name, value):
-        return query.search(queryset, value)
+        return query.ranked(query.search(queryset, value), value, self.title_field)
 
     def filter_noop(self, queryset, name, value):
         return queryset  # applied together in filter_queryset
@@ -209,6 +234,7 @@ def _with_ready_scan(queryset, value, subject: str):
 
 
 class SiteFilter(_Base):
+    title_field = "name"
     country = CodeListFilter(
         queryset=Country.objects.all(),
         to_field_name="iso2",
@@ -335,6 +361,7 @@ class SiteFilter(_Base):
 
 
 class ArtefactFilter(_Base):
+    title_field = "title"
     institution = CodeListFilter(
         queryset=Institution.objects.all(),
         to_field_name="slug",
@@ -430,6 +457,8 @@ class ScanFilter(df.FilterSet):
     kind = df.MultipleChoiceFilter(distinct=False, choices=Scan.Kind.choices)
     licence = LicenceFilter(fields=("licence", "artefact__licence"))
     reusability = ReusabilityFilter(fields=("licence", "artefact__licence"))
+    updated_since = _Base.base_filters["updated_since"]
+    filter_updated_since = _Base.filter_updated_since
 
     class Meta:
         model = Scan
@@ -465,7 +494,10 @@ class OrderingBackend(BaseFilterBackend):
     def get_ordering(self, request, queryset, view) -> list[str]:
         if "distance_km" in queryset.query.annotations:
             return ["distance_km", "id"]
-        value = request.query_params.get(self.param, "").strip() or view.default_ordering
+        explicit = request.query_params.get(self.param, "").strip()
+        if not explicit and query.RANK in queryset.query.annotations:
+            return [query.RANK, "id"]
+        value = explicit or view.default_ordering
         descending = value.startswith("-")
         field = view.ordering_fields.get(value.lstrip("-"))
         if field is None:

@@ -37,7 +37,7 @@ def parse_lang_param(value: str) -> str:
 def negotiate(request) -> str:
     """The language the client asked for, as a code from settings.LANGUAGES."""
     value = request.query_params.get("lang")
-    if value:
+    if value is not None:  # an empty ?lang= is a 400 too, as the schema says
         return parse_lang_param(value)
     header = request.META.get("HTTP_ACCEPT_LANGUAGE", "")
     for code, _quality in trans_real.parse_accept_lang_header(header):

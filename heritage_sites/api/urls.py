@@ -4,7 +4,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from heritage_sites.api.errors import api_not_found
+from heritage_sites.api.errors import NOT_FOUND_NAME, api_not_found
 from heritage_sites.api.views import catalogue, direct_upload, workflow
 from heritage_sites.api.views.access_requests import AccessRequestViewSet
 from heritage_sites.api.views.artefacts import ArtefactViewSet
@@ -64,5 +64,5 @@ urlpatterns = [
         name="api-docs",
     ),
     # Anything else under /api/ is a 404 in the API's error shape, not an HTML page.
-    re_path(r"^[\s\S]*$", api_not_found),  # [\s\S]: a path with a newline in it too
+    re_path(r"^[\s\S]*$", api_not_found, name=NOT_FOUND_NAME),  # [\s\S]: newlines too
 ]

@@ -4,6 +4,7 @@ told with them. One module per sub-domain; everything is importable from here.
 - core.py: countries, institutions, corridors, materials, sites, artefacts, scans, derivatives
 - routes.py: routes along the Silk Roads, their stops and offline packs
 - exhibitions.py: exhibitions, their sections, items and hotspots, and relic journeys
+- records.py: what stays of a renamed or deleted record (slug history, tombstones)
 - people.py: roles in institutions, requests for originals and the log of their downloads
 """
 
@@ -37,6 +38,7 @@ from heritage_sites.models.people import (
     InstitutionRole,
     RequesterProfile,
 )
+from heritage_sites.models.records import DeletedRecord, RecordKind, SlugHistory
 from heritage_sites.models.routes import Route, RoutePack, RouteStop, RouteTheme
 
 __all__ = [
@@ -45,6 +47,7 @@ __all__ = [
     "Artefact",
     "Corridor",
     "Country",
+    "DeletedRecord",
     "Derivative",
     "DownloadLog",
     "DownloadPolicy",
@@ -59,12 +62,14 @@ __all__ = [
     "Material",
     "ProvenanceEvent",
     "PublicationState",
+    "RecordKind",
     "RequesterProfile",
     "Route",
     "RoutePack",
     "RouteStop",
     "RouteTheme",
     "Scan",
+    "SlugHistory",
     "TimeStamped",
     "derivative_path",
     "scan_original_path",

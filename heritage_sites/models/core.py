@@ -233,7 +233,13 @@ class HeritageSite(Reviewable, TimeStamped):
                 condition=~Q(parent=models.F("id")), name="site_not_its_own_parent"
             ),
         ]
-        indexes = [models.Index(fields=["state"]), models.Index(fields=["latitude", "longitude"])]
+        indexes = [
+            models.Index(fields=["state"]),
+            models.Index(fields=["latitude", "longitude"]),
+            # The API's default list order and cursor walks (name, then id), and sync.
+            models.Index(fields=["name_en", "id"], name="site_name_en_id"),
+            models.Index(fields=["updated_at", "id"], name="site_updated_id"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -337,7 +343,13 @@ class Artefact(Reviewable, TimeStamped):
                 for field in ("height_mm", "width_mm", "depth_mm", "weight_g")
             ],
         ]
-        indexes = [models.Index(fields=["state"])]
+        indexes = [
+            models.Index(fields=["state"]),
+            # The API's default list order and cursor walks (title, then id), and sync.
+            models.Index(fields=["title_en", "id"], name="artefact_title_en_id"),
+            models.Index(fields=["updated_at", "id"], name="artefact_updated_id"),
+            models.Index(fields=["created_at", "id"], name="artefact_created_id"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.accession_number})"

@@ -1,9 +1,10 @@
 """Server-rendered visitor pages. Until the visitor-pages work lands: a home page."""
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from heritage_sites.models import HeritageSite
+from heritage_sites.pages.file_responses import content_type_for, file_response
 from heritage_sites.services import derivatives as derivative_access
 
 
@@ -15,11 +16,13 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "heritage_sites/home.html", {"sites": sites})
 
 
-def serve_media(request: HttpRequest, path: str) -> FileResponse:
+def serve_media(request: HttpRequest, path: str) -> HttpResponse:
     """Serve a derivative in the embedded default, to whoever may see its scan.
 
     Only a file that is a Derivative row's file is ever served, found by its stored name;
-    every other path (originals, traversal in any spelling) is a plain 404.
+    every other path (originals, traversal in any spelling) is a plain 404. The answer has
+    what a browser app on another origin needs (file_responses.py): CORS, byte ranges, the
+    model's content type.
     """
     derivative = derivative_access.media_path_derivative(path)
     if derivative is None or not derivative_access.derivative_readable(
@@ -29,14 +32,20 @@ def serve_media(request: HttpRequest, path: str) -> FileResponse:
     storage = derivative_access.derivative_storage(derivative=derivative)
     try:
         handle = storage.open(derivative.file.name, "rb")
+        size = storage.size(derivative.file.name)
+        modified = storage.get_modified_time(derivative.file.name).timestamp()
     except FileNotFoundError as exc:
         raise Http404("No such file.") from exc
-    response = FileResponse(handle, content_type=derivative.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
     public = derivative_access.scan_subject_is_published(scan=derivative.scan)
-    response["Cache-Control"] = (
-        derivative_access.PUBLIC_CACHE_CONTROL
-        if public
-        else derivative_access.PRIVATE_CACHE_CONTROL
+    return file_response(
+        request,
+        handle,
+        size=size,
+        content_type=derivative.content_type or content_type_for(derivative.file.name),
+        cache_control=(
+            derivative_access.PUBLIC_CACHE_CONTROL
+            if public
+            else derivative_access.PRIVATE_CACHE_CONTROL
+        ),
+        modified=modified,
     )
-    return response

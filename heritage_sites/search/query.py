@@ -106,3 +106,31 @@ def _postgres_condition(model, index, text: str, words: list[str]) -> models.Q:
                 )
                 condition |= substring | models.Q(pk__in=similar.values("pk"))
     return condition
+
+
+RANK = "search_rank"
+
+
+def ranked(queryset: models.QuerySet, text: str, field: str) -> models.QuerySet:
+    """Annotate ``search_rank``: 0 when the name (or title) in some language is the text, 1
+    when it starts with it, 2 when it contains it, 3 for matches elsewhere (descriptions).
+    Lists sort by it when searching and no ``ordering`` is asked."""
+    text = " ".join(_words(text))
+    if not text:
+        return queryset
+    columns = [build_localized_fieldname(field, code) for code in _languages()]
+
+    def any_column(lookup: str) -> models.Q:
+        condition = models.Q()
+        for column in columns:
+            condition |= models.Q(**{f"{column}__{lookup}": text})
+        return condition
+
+    rank = models.Case(
+        models.When(any_column("iexact"), then=models.Value(0)),
+        models.When(any_column("istartswith"), then=models.Value(1)),
+        models.When(any_column("icontains"), then=models.Value(2)),
+        default=models.Value(3),
+        output_field=models.IntegerField(),
+    )
+    return queryset.annotate(**{RANK: rank})

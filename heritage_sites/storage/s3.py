@@ -82,3 +82,25 @@ def presigned_download_url(*, key: str, filename: str, expires: int) -> str:
         },
         ExpiresIn=expires,
     )
+
+
+# Derivatives are read by browser apps on any origin (<model-viewer>, three.js): GET and HEAD
+# from anywhere, byte ranges allowed and their headers readable. Private objects still need
+# a signature; CORS only lets a browser read what it may fetch anyway.
+BUCKET_CORS_RULES = [
+    {
+        "ID": "museum-public-reads",
+        "AllowedMethods": ["GET", "HEAD"],
+        "AllowedOrigins": ["*"],
+        "AllowedHeaders": ["Range", "If-Range", "If-None-Match", "If-Modified-Since"],
+        "ExposeHeaders": ["Accept-Ranges", "Content-Length", "Content-Range", "ETag"],
+        "MaxAgeSeconds": 86400,
+    }
+]
+
+
+def bucket_cors_apply() -> list[dict]:
+    """Set the bucket's CORS rules for public reads; returns the rules the bucket now has."""
+    client = server_client()
+    client.put_bucket_cors(Bucket=bucket_name(), CORSConfiguration={"CORSRules": BUCKET_CORS_RULES})
+    return client.get_bucket_cors(Bucket=bucket_name())["CORSRules"]

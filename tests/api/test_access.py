@@ -37,7 +37,8 @@ def _key_client(secret):
 def test_an_unknown_or_revoked_key_is_a_401_saying_why(db):
     response = _key_client("abc.def").get("/api/v1/sites/")
     assert response.status_code == 401
-    assert response["WWW-Authenticate"] == "Token"
+    # Challenged in the scheme the caller used (issue 10: it said Token to an API key).
+    assert response["WWW-Authenticate"] == "Api-Key"
     assert "unknown, revoked or expired" in response.json()["detail"]
     key, secret = APIKey.objects.create_key(name="Old app")
     key.revoked = True

@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from heritage_sites.api.languages import localized
+from heritage_sites.api.previews import PosterSerializer, posters
 from heritage_sites.api.serializers.common import (
     LocalizedField,
     TranslationsField,
@@ -44,6 +45,7 @@ class ArtefactListSerializer(serializers.ModelSerializer):
     site = serializers.SerializerMethodField()
     materials = serializers.SerializerMethodField()
     has_3d = serializers.BooleanField(read_only=True)
+    posters = serializers.SerializerMethodField()
 
     class Meta:
         model = Artefact
@@ -61,10 +63,19 @@ class ArtefactListSerializer(serializers.ModelSerializer):
             "date_latest",
             "licence",
             "has_3d",
+            "posters",
             "state",
             "updated_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(PosterSerializer(many=True))
+    def get_posters(self, artefact):
+        # A page's posters come in one query (previews.posters); a detail asks for its own.
+        page = self.context.get("posters")
+        if page is None:
+            page = posters(self.context["request"], "artefact", [artefact.id])
+        return page.get(artefact.id, [])
 
     def get_url(self, artefact) -> str:
         return public_url(self.context["request"], "artefact-detail", ref=artefact.public_id)
@@ -108,6 +119,7 @@ class ArtefactListSerializer(serializers.ModelSerializer):
             "date_latest": artefact.date_latest,
             "licence": artefact.licence,
             "has_3d": bool(getattr(artefact, "has_3d", False)),
+            "posters": self.get_posters(artefact),
             "state": artefact.state,
             "updated_at": DATETIME.to_representation(artefact.updated_at),
         }

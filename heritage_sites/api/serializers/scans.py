@@ -75,6 +75,11 @@ class ScanSerializer(serializers.ModelSerializer):
     )
     pose = serializers.SerializerMethodField()
 
+    # Blank when the curator did not say (the pipeline then guesses): the schema allows "".
+    unit = serializers.ChoiceField(
+        choices=Scan.Unit.choices, allow_blank=True, read_only=True, help_text="Declared unit."
+    )
+
     class Meta:
         model = Scan
         fields = [
@@ -180,14 +185,24 @@ class ScanUploadSerializer(serializers.Serializer):
         required=False,
         help_text="For a restoration or reconstruction: public id of the scan it is based on.",
     )
-    unit = serializers.ChoiceField(choices=Scan.Unit.choices, required=False, default="")
-    title = serializers.CharField(max_length=255, required=False, default="")
-    device = serializers.CharField(max_length=255, required=False, default="")
-    operator = serializers.CharField(max_length=255, required=False, default="")
-    capture_date = serializers.DateField(required=False, allow_null=True, default=None)
-    procedural = serializers.BooleanField(required=False, default=False)
+    # No defaults here: an absent field takes the service's default (unit unknown, no title),
+    # and the schema never advertises a default that is not one of the field's values.
+    unit = serializers.ChoiceField(
+        choices=Scan.Unit.choices,
+        required=False,
+        allow_blank=True,
+        help_text="Unit of the file's coordinates; leave out when unknown (the pipeline then "
+        "guesses and says why).",
+    )
+    title = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    device = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    operator = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    capture_date = serializers.DateField(required=False, allow_null=True)
+    procedural = serializers.BooleanField(required=False)
 
     def validate(self, attrs):
+        if attrs.get("capture_date", "") is None:
+            del attrs["capture_date"]
         if ("artefact" in attrs) == ("site" in attrs):
             raise serializers.ValidationError(
                 {"artefact": ["Give either `artefact` or `site`: the scan belongs to one of them."]}

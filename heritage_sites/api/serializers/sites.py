@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from heritage_sites.api.languages import localized
+from heritage_sites.api.previews import PosterSerializer, posters
 from heritage_sites.api.serializers.common import (
     LocalizedField,
     RefField,
@@ -14,7 +15,7 @@ from heritage_sites.api.serializers.common import (
     validate_model,
 )
 from heritage_sites.api.serializers.rights import refuse_state_writes
-from heritage_sites.models import Corridor, Country, HeritageSite, Institution
+from heritage_sites.models import Corridor, Country, HeritageSite, Institution, Scan
 
 
 class SiteRefSerializer(serializers.Serializer):
@@ -47,6 +48,8 @@ class SiteListSerializer(serializers.ModelSerializer):
     corridors = serializers.SerializerMethodField()
     parent = serializers.SerializerMethodField()
     distance_km = serializers.SerializerMethodField()
+    has_3d = serializers.SerializerMethodField()
+    posters = serializers.SerializerMethodField()
 
     class Meta:
         model = HeritageSite
@@ -70,8 +73,28 @@ class SiteListSerializer(serializers.ModelSerializer):
             "state",
             "updated_at",
             "distance_km",
+            "has_3d",
+            "posters",
         ]
         read_only_fields = fields
+
+    def _posters(self, site) -> list[dict]:
+        # A page's posters come in one query (previews.posters); a detail asks for its own.
+        page = self.context.get("posters")
+        if page is None:
+            page = self.context["posters"] = posters(self.context["request"], "site", [site.pk])
+        return page.get(site.pk, [])
+
+    @extend_schema_field(PosterSerializer(many=True))
+    def get_posters(self, site):
+        return self._posters(site)
+
+    def get_has_3d(self, site) -> bool:
+        """Whether the site has a 3D scan ready to view."""
+        with_3d = self.context.get("with_3d")
+        if with_3d is None:
+            return site.scans.filter(state=Scan.State.READY).exists()
+        return site.pk in with_3d
 
     def get_url(self, site) -> str:
         return public_url(self.context["request"], "site-detail", ref=site.public_id)

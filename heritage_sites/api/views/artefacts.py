@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
-from heritage_sites.api import artefact_rows
+from heritage_sites.api import artefact_rows, previews
 from heritage_sites.api.base import CuratedRecordViewSet
 from heritage_sites.api.filters import ArtefactFilter
 from heritage_sites.api.serializers.artefacts import (
@@ -101,7 +101,12 @@ class ArtefactViewSet(WorkflowActionsMixin, CuratedRecordViewSet):
     def list(self, request, *args, **kwargs):
         """Published artefacts (and the caller's drafts), as plain rows: see artefact_rows."""
         queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset.values(*artefact_rows.list_columns(self.language)))
+        # The cursor reads its position from the row: annotations it orders by come along.
+        columns = artefact_rows.list_columns(self.language)
+        columns += [name for name in queryset.query.annotations if name not in columns]
+        page = self.paginate_queryset(queryset.values(*columns))
         rows = artefact_rows.dress(page, request.user, self.language)
-        serializer = ArtefactListSerializer(rows, many=True, context=self.get_serializer_context())
+        context = self.get_serializer_context()
+        context["posters"] = previews.posters(request, "artefact", [row.id for row in rows])
+        serializer = ArtefactListSerializer(rows, many=True, context=context)
         return self.get_paginated_response(serializer.data)

@@ -66,8 +66,8 @@ class StartSerializer(serializers.Serializer):
     size = serializers.IntegerField(min_value=1)
     sha256 = serializers.RegexField(r"^[0-9a-fA-F]{64}$", max_length=64)
     capture_method = serializers.ChoiceField(choices=Scan.CaptureMethod.choices)
-    unit = serializers.ChoiceField(choices=Scan.Unit.choices, required=False, default="")
-    title = serializers.CharField(max_length=255, required=False, default="")
+    unit = serializers.ChoiceField(choices=Scan.Unit.choices, required=False, allow_blank=True)
+    title = serializers.CharField(max_length=255, required=False, allow_blank=True)
 
     def validate(self, attrs):
         if ("artefact" in attrs) == ("site" in attrs):

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 from django.http import JsonResponse
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework.reverse import reverse
 
-from heritage_sites.api import languages
+from heritage_sites.api import languages, previews
 from heritage_sites.api.base import CuratedRecordViewSet
 from heritage_sites.api.filters import SiteFilter
+from heritage_sites.api.serializers.geojson import SiteFeatureCollection
 from heritage_sites.api.serializers.sites import (
     SiteDetailSerializer,
     SiteListSerializer,
     SiteWriteSerializer,
 )
 from heritage_sites.api.views.workflow import WorkflowActionsMixin
-from heritage_sites.models import HeritageSite
+from heritage_sites.models import HeritageSite, Scan
 from heritage_sites.services import derivatives as derivative_access
 
 
@@ -76,13 +76,31 @@ class SiteViewSet(WorkflowActionsMixin, CuratedRecordViewSet):
             )
         return sites
 
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        page = getattr(self, "page_ids", None)
+        if page is not None:
+            # One query each for the page's posters and 3D flags, not one per row.
+            context["posters"] = previews.posters(self.request, "site", page)
+            context["with_3d"] = set(
+                Scan.objects.filter(site_id__in=page, state=Scan.State.READY).values_list(
+                    "site_id", flat=True
+                )
+            )
+        return context
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            self.page_ids = [site.pk for site in page]
+        return page
+
     @extend_schema(
         summary="Sites as a GeoJSON FeatureCollection",
         description="Every site matching the filters (the same as the list's), as RFC 7946 "
         "GeoJSON: coordinates are [longitude, latitude]. Not paginated.",
-        responses={
-            (200, "application/geo+json"): OpenApiResponse(OpenApiTypes.OBJECT),
-        },
+        filters=True,
+        responses={(200, "application/geo+json"): OpenApiResponse(SiteFeatureCollection)},
     )
     def geojson(self, request):
         sites = self.filter_queryset(self.get_queryset())

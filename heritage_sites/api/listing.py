@@ -1,0 +1,148 @@
+"""Extras a list answers on request: ``?total=true`` (how many match), ``?facets=`` (counts
+per value of the main filters, over everything that matches), and, with ``?updated_since=``,
+``tombstones``: records deleted or withdrawn since then, so a mirror can drop them.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, Exists, OuterRef
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+
+from heritage_sites.models import (
+    Artefact,
+    DeletedRecord,
+    HeritageSite,
+    PublicationState,
+    RecordKind,
+    Scan,
+)
+
+# Public facet name -> the path counted (None: has_3d, counted from ready scans).
+FACETS = {
+    HeritageSite: {
+        "country": "countries__iso2",
+        "corridor": "corridors__slug",
+        "category": "category",
+        "has_3d": None,
+    },
+    Artefact: {
+        "country": "site__countries__iso2",
+        "corridor": "site__corridors__slug",
+        "material": "materials__slug",
+        "object_type": "object_type",
+        "has_3d": None,
+    },
+}
+KINDS = {HeritageSite: RecordKind.SITE, Artefact: RecordKind.ARTEFACT, Scan: RecordKind.SCAN}
+# Tombstones are listed whole on the first page; a mirror that fell further behind than
+# this many removals starts again from a full walk (the answer says so).
+MAX_TOMBSTONES = 10_000
+
+
+def parameters_for(model) -> set[str]:
+    names = {"total"}
+    if model in FACETS:
+        names.add("facets")
+    return names
+
+
+def _flag(request, name: str) -> bool:
+    value = request.query_params.get(name)
+    if value is None:
+        return False
+    if value.lower() not in ("true", "false"):
+        raise ValidationError({name: [f"Give `true` or `false`, not '{value[:20]}'."]})
+    return value.lower() == "true"
+
+
+def _facet_names(request, model) -> list[str]:
+    value = request.query_params.get("facets")
+    if value is None:
+        return []
+    known = FACETS.get(model, {})
+    names = [name.strip() for name in value.split(",") if name.strip()]
+    unknown = [name for name in names if name not in known]
+    if unknown or not names:
+        raise ValidationError(
+            {"facets": [f"Facets of this list: {', '.join(known)} (comma-separated)."]}
+        )
+    return list(dict.fromkeys(names))
+
+
+def facet_counts(queryset, names: list[str]) -> dict[str, dict[str, int]]:
+    model = queryset.model
+    # order_by(): the model's default ordering would split each GROUP BY value.
+    matching = model._base_manager.filter(pk__in=queryset.order_by().values("pk")).order_by()
+    counts = {}
+    for name in names:
+        path = FACETS[model][name]
+        if path is None:
+            subject = "artefact" if model is Artefact else "site"
+            ready = Scan.objects.filter(**{subject: OuterRef("pk")}, state=Scan.State.READY)
+            rows = (
+                matching.annotate(value=Exists(ready))
+                .values("value")
+                .annotate(n=Count("pk"))
+                .values_list("value", "n")
+            )
+            counts[name] = {"true": 0, "false": 0} | {
+                ("true" if value else "false"): n for value, n in rows
+            }
+            continue
+        rows = (
+            matching.values(path)
+            .annotate(n=Count("pk", distinct=True))
+            .order_by("-n", path)
+            .values_list(path, "n")
+        )
+        counts[name] = {value: n for value, n in rows if value not in (None, "")}
+    return counts
+
+
+def tombstones(model, since) -> list[dict]:
+    kind = KINDS[model]
+    stones = [
+        {"kind": kind, "id": str(public_id), "slug": slug, "reason": "deleted", "at": at}
+        for public_id, slug, at in DeletedRecord.objects.filter(kind=kind, deleted_at__gte=since)
+        .order_by("deleted_at")
+        .values_list("public_id", "slug", "deleted_at")[:MAX_TOMBSTONES]
+    ]
+    if model is not Scan:
+        # Withdrawn records were public once: a mirror must take them down. Drafts that were
+        # never published are not listed (their ids and slugs are nobody's business).
+        withdrawn = (
+            model._base_manager.filter(state=PublicationState.WITHDRAWN, updated_at__gte=since)
+            .order_by("updated_at")
+            .values_list("public_id", "slug", "updated_at")[:MAX_TOMBSTONES]
+        )
+        stones += [
+            {"kind": kind, "id": str(public_id), "slug": slug, "reason": "withdrawn", "at": at}
+            for public_id, slug, at in withdrawn
+        ]
+    for stone in stones:
+        stone["at"] = serializers.DateTimeField().to_representation(stone["at"])
+    return stones
+
+
+def extras(request, queryset, cursor_param: str) -> dict:
+    """The extras this request asked for, computed on the filtered (unpaginated) queryset."""
+    found = {}
+    model = queryset.model
+    if _flag(request, "total"):
+        found["total"] = queryset.order_by().count()
+    names = _facet_names(request, model)
+    if names:
+        found["facets"] = facet_counts(queryset, names)
+    since = getattr(request, "updated_since", None)
+    if since is not None and cursor_param not in request.query_params:
+        found["tombstones"] = tombstones(model, since)
+    return found
+
+
+class TombstoneSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=RecordKind.choices)
+    id = serializers.UUIDField()
+    slug = serializers.CharField(allow_blank=True)
+    reason = serializers.ChoiceField(choices=["deleted", "withdrawn"])
+    at = serializers.DateTimeField(help_text="When it was deleted or withdrawn.")
