@@ -152,6 +152,8 @@ def test_the_index_lists_every_resource(anon):
         "sites_geojson",
         "artefacts",
         "scans",
+        "routes",
+        "exhibitions",
     }
     assert "fa" in body["languages"]
     for url in body["endpoints"].values():
