@@ -32,7 +32,9 @@ def pytest_collection_modifyitems(items):
             item.add_marker(skip)
 
 
-@pytest.fixture(scope="session")
+# Module scope, as in tests/pages/browser: Playwright's sync API runs an event loop in this
+# thread while a browser is open, and another module's sync_playwright() cannot start then.
+@pytest.fixture(scope="module")
 def chromium():
     from playwright.sync_api import sync_playwright
 
