@@ -39,9 +39,14 @@ class MuseumAPIMixin:
     last_modified = None
     content_negotiation_class = parameters.AcceptHeaderNegotiation
 
+    # Query parameters of the view's own (beyond ``lang`` and the filters), per action for
+    # viewsets ({"next_stop": {"lat", "lon"}}) or under "" for a plain view.
+    action_parameters: dict[str, set[str]] = {}
+
     def known_parameters(self) -> set[str]:
         """The query parameters this request may carry; any other is a 400."""
-        return {"lang"}
+        action = getattr(self, "action", None) or ""
+        return {"lang", *self.action_parameters.get(action, ())}
 
     def text_parameters(self) -> frozenset[str]:
         """Parameters whose schema is free text, where an empty value means no filter."""

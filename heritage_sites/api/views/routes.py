@@ -26,7 +26,7 @@ from heritage_sites.api.serializers.routes import (
     stop_data,
     visible_stops,
 )
-from heritage_sites.api.views.packs import PackActionsMixin
+from heritage_sites.api.views.packs import PackActionsMixin, PackQuery
 from heritage_sites.models import HeritageSite, Route
 from heritage_sites.services import routes as route_service
 
@@ -65,6 +65,10 @@ class NextQuery(forms.Form):
     ),
 )
 class RouteViewSet(PackActionsMixin, CuratedRecordViewSet):
+    action_parameters = {
+        "next_stop": set(NextQuery.base_fields),
+        "pack": set(PackQuery.base_fields),
+    }
     ordering_fields = {"slug": "slug", "created": "created_at", "updated": "updated_at"}
     default_ordering = "slug"
     list_serializer_class = RouteListSerializer

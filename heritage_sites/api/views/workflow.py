@@ -192,6 +192,8 @@ def _plain(value):
 class ReviewQueueView(MuseumAPIMixin, APIView):
     """What waits for the caller's review, per kind of record (reviewers and staff)."""
 
+    action_parameters = {"": {"institution"}}
+
     @extend_schema(
         summary="The review queue of your institutions",
         parameters=[
