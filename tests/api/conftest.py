@@ -6,6 +6,8 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from rest_framework_api_key.models import APIKey
 
+from heritage_sites.models import InstitutionRole
+from heritage_sites.permissions import Role
 from tests.factories import InstitutionFactory, UserFactory
 
 
@@ -51,9 +53,11 @@ def _token_client(user):
 
 @pytest.fixture
 def owner(home):
-    """A curator of the owning institution, calling with a token."""
+    """A reviewer of the owning institution (who may also change its published records),
+    calling with a token. What a plain curator may not do is tested in tests/workflow."""
     user = UserFactory(username="owner")
     home.curators.add(user)
+    InstitutionRole.objects.filter(institution=home, user=user).update(role=Role.REVIEWER)
     return _token_client(user)
 
 

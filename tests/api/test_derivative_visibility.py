@@ -56,7 +56,8 @@ def test_publishing_then_withdrawing_an_artefact_flips_its_files(
 ):
     scan, url = draft_poster.scan, draft_poster.file.url
     with django_capture_on_commit_callbacks(execute=True):
-        published = owner.patch("/api/v1/artefacts/bowl/", {"state": "published"}, format="json")
+        owner.post("/api/v1/artefacts/bowl/submit/", {}, format="json")
+        published = owner.post("/api/v1/artefacts/bowl/publish/", {}, format="json")
     assert published.status_code == 200, published.content
     assert Derivative.objects.get(pk=draft_poster.pk).is_public
     [listed] = listed_urls(anon, scan)
@@ -66,7 +67,9 @@ def test_publishing_then_withdrawing_an_artefact_flips_its_files(
     assert response["Cache-Control"] == "public, max-age=31536000, immutable"
 
     with django_capture_on_commit_callbacks(execute=True):
-        withdrawn = owner.patch("/api/v1/artefacts/bowl/", {"state": "withdrawn"}, format="json")
+        withdrawn = owner.post(
+            "/api/v1/artefacts/bowl/withdraw/", {"note": "Rights in question."}, format="json"
+        )
     assert withdrawn.status_code == 200, withdrawn.content
     assert not Derivative.objects.get(pk=draft_poster.pk).is_public
     assert fetch(url).status_code == 404
@@ -75,15 +78,15 @@ def test_publishing_then_withdrawing_an_artefact_flips_its_files(
     assert Client().get(signed).status_code == 200
 
 
-def test_a_site_back_to_draft_closes_its_scans_files(
-    home, owner, django_capture_on_commit_callbacks
-):
+def test_a_withdrawn_site_closes_its_scans_files(home, owner, django_capture_on_commit_callbacks):
     site = HeritageSiteFactory(slug="merv", state=PublicationState.PUBLISHED)
     site.stewards.add(home)
     poster = DerivativeFactory(scan=ScanFactory(artefact=None, site=site, state="ready"))
     assert poster.is_public and fetch(poster.file.url).status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
-        response = owner.patch("/api/v1/sites/merv/", {"state": "draft"}, format="json")
+        response = owner.post(
+            "/api/v1/sites/merv/withdraw/", {"note": "Boundaries redrawn."}, format="json"
+        )
     assert response.status_code == 200, response.content
     assert not Derivative.objects.get(pk=poster.pk).is_public
     assert fetch(poster.file.url).status_code == 404
@@ -91,15 +94,21 @@ def test_a_site_back_to_draft_closes_its_scans_files(
 
 
 def test_the_admin_publishing_an_artefact_makes_its_files_public(
-    draft_poster, django_capture_on_commit_callbacks
+    draft_poster, client, django_capture_on_commit_callbacks
 ):
-    from heritage_sites.admin import ArtefactAdmin
-    from heritage_sites.models import Artefact
+    from django.urls import reverse
 
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(username="keeper", is_staff=True, is_superuser=True))
     artefact = draft_poster.scan.artefact
-    artefact.state = PublicationState.PUBLISHED
-    admin = ArtefactAdmin(Artefact, None)
     with django_capture_on_commit_callbacks(execute=True):
-        admin.save_model(request=None, obj=artefact, form=None, change=True)
+        for action in ("submit", "publish"):  # the admin's workflow actions
+            client.post(
+                reverse("admin:heritage_sites_artefact_changelist"),
+                {"action": action, "_selected_action": [artefact.pk]},
+            )
+    artefact.refresh_from_db()
+    assert artefact.state == PublicationState.PUBLISHED
     assert Derivative.objects.get(pk=draft_poster.pk).is_public
     assert fetch(draft_poster.file.url).status_code == 200
