@@ -82,7 +82,7 @@ def exhibition_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "sections": sections,
         "page_title": text.localized(exhibition, "title")["value"],
     }
-    return render_page(request, "heritage_sites/exhibition_detail.html", context)
+    return render_page(request, "heritage_sites/exhibition_detail.html", context, viewer=True)
 
 
 def artefact_journey(artefact: Artefact) -> dict | None:
