@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 from heritage_sites import permissions, tombstones
 from heritage_sites.api.base import MuseumAPIMixin
 from heritage_sites.api.errors import Gone
+from heritage_sites.api.schema import ProblemSerializer
 from heritage_sites.api.serializers.workflow import (
     QueueEntrySerializer,
     TransitionSerializer,
@@ -199,17 +200,26 @@ class ReviewQueueView(MuseumAPIMixin, APIView):
         parameters=[
             OpenApiParameter("institution", str, description="Only this institution (slug).")
         ],
-        responses=inline_serializer(
-            "ReviewQueue",
-            {
-                "sites": QueueEntrySerializer(many=True),
-                "artefacts": QueueEntrySerializer(many=True),
-                "scans": QueueEntrySerializer(many=True),
-            },
-        ),
+        responses={
+            200: inline_serializer(
+                "ReviewQueue",
+                {
+                    "sites": QueueEntrySerializer(many=True),
+                    "artefacts": QueueEntrySerializer(many=True),
+                    "scans": QueueEntrySerializer(many=True),
+                },
+            ),
+            401: ProblemSerializer,
+            403: ProblemSerializer,
+        },
     )
     def get(self, request):
         user = request.user
+        if not user.is_authenticated:
+            raise exceptions.NotAuthenticated(
+                "The review queue is for reviewers: sign in, or send your token "
+                "(Authorization: Token ...)."
+            )
         if not permissions.is_reviewer(user):
             raise exceptions.PermissionDenied(
                 "The review queue is for the reviewers of an institution. Ask your "
