@@ -14,7 +14,7 @@ from tests.pages.browser.test_visitor_pages import _model_drawn
 pytestmark = [*BROWSER_MARKS, pytest.mark.slow]
 
 
-def _check(visit_, url: str, name: str, code: str = "en"):
+def _check(visit_, name: str, code: str = "en"):
     """The visitor pages' check, except that database texts shown in English (a site with no
     Arabic name yet, marked lang="en"; an artefact's credit line) are not counted as interface
     English. Scripts (the map's JSON) are left out of the text as a browser does."""
@@ -33,7 +33,7 @@ def _check(visit_, url: str, name: str, code: str = "en"):
 
     page.inner_text = interface_text
     try:
-        visitor._check(visit_, url, name, code)
+        visitor._check(visit_, name, code)
     finally:
         page.inner_text = original
 
@@ -75,7 +75,7 @@ def test_the_route_page_draws_its_stops_and_finds_the_next_one(museum, visit, vi
     assert v.page.evaluate("() => document.documentElement.dir") == (
         "rtl" if code == "ar" else "ltr"
     )
-    _check(v, url, f"route-{code}-{viewport}", code)
+    _check(v, f"route-{code}-{viewport}", code)
 
 
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
@@ -121,4 +121,4 @@ def test_the_exhibition_page_shows_the_model_with_hotspots_and_a_keyboard_tour(
     )
     current = v.page.locator("#exhibit-1-1 .hotspot--current")
     assert current.count() == 1 and current.get_attribute("slot") == "hotspot-2"
-    _check(v, url, f"exhibition-{code}-{viewport}", code)
+    _check(v, f"exhibition-{code}-{viewport}", code)
