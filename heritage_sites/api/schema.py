@@ -89,7 +89,10 @@ class MuseumAutoSchema(AutoSchema):
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
-        for code in _ERRORS.get(self.method, ()):
+        codes = _ERRORS.get(self.method, ())
+        if self.method in SAFE_METHODS and self._login_required():
+            codes = (*codes, "403")  # reads for signed-in roles only refuse the others
+        for code in codes:
             if code not in responses:
                 responses[code] = self._get_response_for_code(
                     ProblemSerializer, code, media_types=[PROBLEM_CONTENT_TYPE, "application/json"]

@@ -40,7 +40,7 @@ def _api_error(exc: AccessRefused) -> exceptions.APIException:
     return exceptions.ValidationError({"non_field_errors": [str(exc)]})
 
 
-class SignedIn(drf_permissions.BasePermission):
+class SignedIn(drf_permissions.IsAuthenticated):
     message = "Sign in (or send your token) to ask for originals."
 
     def has_permission(self, request, view) -> bool:
