@@ -1,8 +1,11 @@
 """Derivative files in the embedded default: CORS, byte ranges, content types, caching."""
 
 import pytest
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.utils.http import http_date
+
+from tests.factories import DerivativeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -11,13 +14,15 @@ BODY = bytes(range(256)) * 40  # 10,240 bytes
 
 @pytest.fixture
 def glb(settings):
-    folder = settings.MEDIA_ROOT / "derivatives" / "abc" / "0123"
-    folder.mkdir(parents=True)
-    (folder / "web.glb").write_bytes(BODY)
-    (folder / "poster-512.webp").write_bytes(b"RIFF\x00\x00\x00\x00WEBP")
-    (settings.MEDIA_ROOT / "scans").mkdir()
-    (settings.MEDIA_ROOT / "scans" / "original.ply").write_bytes(b"secret")
-    return "/media/derivatives/abc/0123/web.glb"
+    # A published scan's web model, as the pipeline stores it (serve_media serves only
+    # files that are a Derivative row's).
+    web = DerivativeFactory(
+        kind="web",
+        file=ContentFile(BODY, name="web.glb"),
+        content_type="model/gltf-binary",
+        byte_size=len(BODY),
+    )
+    return web.file.url
 
 
 def test_a_web_model_is_served_whole_with_cors_type_and_long_caching(glb):
@@ -30,7 +35,7 @@ def test_a_web_model_is_served_whole_with_cors_type_and_long_caching(glb):
     assert response["Accept-Ranges"] == "bytes"
     assert response["Cache-Control"] == "public, max-age=31536000, immutable"
     assert response["Content-Length"] == str(len(BODY))
-    poster = Client().get(glb.replace("web.glb", "poster-512.webp"))
+    poster = Client().get(DerivativeFactory().file.url)
     assert poster["Content-Type"] == "image/webp"
 
 
