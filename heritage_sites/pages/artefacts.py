@@ -10,7 +10,7 @@ from heritage_sites.api.filters import ArtefactFilter
 from heritage_sites.models import Artefact, Corridor, Country, HeritageSite, Material, Scan
 from heritage_sites.pages import browse, jsonld, maps, media, scale, text, viewer
 from heritage_sites.pages.journeys import artefact_journey
-from heritage_sites.pages.labels import LICENCE_URLS, span_label
+from heritage_sites.pages.labels import span_label
 from heritage_sites.pages.render import map_settings, render_page
 
 
@@ -72,7 +72,8 @@ def artefact_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "main": main,
         "others": others,
         "scale": scale.scale_figure(extents, artefact),
-        "licence_url": LICENCE_URLS.get(artefact.licence),
+        # Licences are stored as their URIs (Creative Commons, RightsStatements.org).
+        "licence_url": artefact.licence if artefact.licence.startswith("http") else None,
         "dating": span_label(artefact.date_earliest, artefact.date_latest),
         "a11y": viewer.a11y_json(),
         "journey": (journey := artefact_journey(artefact)),
