@@ -36,7 +36,7 @@ def test_a_withdrawn_record_has_a_410_page_with_reason_and_citation(people, home
         institution=home, state=PublicationState.PUBLISHED, title_en="Lustre bowl"
     )
     artefact_withdraw(artefact=artefact, by=people["reviewer"], note="Returned to its owner.")
-    page = client.get(f"/withdrawn/artefact/{artefact.public_id}/")
+    page = client.get(f"/en/withdrawn/artefact/{artefact.public_id}/")
     assert page.status_code == 410
     text = page.content.decode()
     assert "Returned to its owner." in text
@@ -44,8 +44,8 @@ def test_a_withdrawn_record_has_a_410_page_with_reason_and_citation(people, home
     assert "style=" not in text and "<script" not in text
     # The API's 410 names the page.
     gone = api_as(None).get(f"/api/v1/artefacts/{artefact.public_id}/").json()
-    assert gone["tombstone"]["page"] == f"/withdrawn/artefact/{artefact.public_id}/"
+    assert gone["tombstone"]["page"] == f"/en/withdrawn/artefact/{artefact.public_id}/"
     # Published or draft records have no tombstone page.
     published = ArtefactFactory(institution=home, state=PublicationState.PUBLISHED)
-    assert client.get(f"/withdrawn/artefact/{published.public_id}/").status_code == 404
-    assert client.get(f"/withdrawn/spaceship/{published.public_id}/").status_code == 404
+    assert client.get(f"/en/withdrawn/artefact/{published.public_id}/").status_code == 404
+    assert client.get(f"/en/withdrawn/spaceship/{published.public_id}/").status_code == 404
