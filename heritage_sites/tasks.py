@@ -1,8 +1,10 @@
 """Background tasks: take an id, call a service. Nothing else lives here."""
 
+import smtplib
+
 from celery import shared_task
 
-from heritage_sites.services import packs, scan_processing
+from heritage_sites.services import access_requests, packs, scan_processing
 
 
 @shared_task(
@@ -30,3 +32,12 @@ def reap_scans() -> dict[str, int]:
 def build_route_pack(pack_id: int) -> str | None:
     """Write one route's offline pack (a zip) into storage."""
     return packs.route_pack_build(pack_id=pack_id)
+
+
+@shared_task(bind=True, ignore_result=True, acks_late=True, max_retries=8)
+def send_mail(self, subject: str, body: str, to: list[str]) -> None:
+    """Send one message of the museum's; an unreachable mail server is tried again later."""
+    try:
+        access_requests.mail_send(subject=subject, body=body, to=to)
+    except (smtplib.SMTPException, OSError) as exc:
+        raise self.retry(exc=exc, countdown=min(3600, 60 * 2**self.request.retries)) from exc

@@ -61,7 +61,10 @@ task_queues = tuple(
     Queue(name, Exchange(name), routing_key=name) for name in ("scans", "maintenance")
 )
 task_default_queue = "scans"
-task_routes = {"heritage_sites.tasks.reap_scans": {"queue": "maintenance"}}
+task_routes = {
+    "heritage_sites.tasks.reap_scans": {"queue": "maintenance"},
+    "heritage_sites.tasks.send_mail": {"queue": "maintenance"},
+}
 
 # The reaper takes back scans whose worker vanished and re-sends lost messages. A run that
 # could not start before the next one is due is dropped, so they never pile up.

@@ -407,8 +407,13 @@ if MUSEUM_MAP_TILES_URL and not MUSEUM_MAP_TILES_ATTRIBUTION:
 # --- Access requests for originals, mail ----------------------------------------------------
 # How long an approved request's personal download link lives.
 ACCESS_REQUEST_LINK_DAYS = env.int("ACCESS_REQUEST_LINK_DAYS", 7, minimum=1)
-# The embedded default writes mail to the console; production names an SMTP server.
-_MAIL = env.choice("MUSEUM_EMAIL", "console", ["console", "file", "smtp"])
+# The embedded default writes mail to the console; a production start (DJANGO_ALLOWED_HOSTS
+# set) sends it through an SMTP server, so access requests and their links reach people.
+_MAIL = env.choice(
+    "MUSEUM_EMAIL",
+    "smtp" if env.is_set("DJANGO_ALLOWED_HOSTS") else "console",
+    ["console", "file", "smtp"],
+)
 MAILERS = {
     "default": {
         "BACKEND": f"django.core.mail.backends.{'filebased' if _MAIL == 'file' else _MAIL}"
@@ -419,6 +424,10 @@ MAILERS = {
             "smtp": {
                 "host": env.str("MUSEUM_EMAIL_HOST", "localhost"),
                 "port": env.int("MUSEUM_EMAIL_PORT", 25),
+                "username": env.str("MUSEUM_EMAIL_USER", ""),
+                "password": env.secret("MUSEUM_EMAIL_PASSWORD"),
+                "use_tls": env.bool("MUSEUM_EMAIL_STARTTLS", False),
+                "timeout": 30,
             },
         }[_MAIL],
     }

@@ -22,6 +22,7 @@ PRODUCTION = {
     "S3_BUCKET": "museum",
     "S3_ENDPOINT_URL": "https://s3.example.org",
     "CORS_ALLOWED_ORIGINS": "https://museum.example.org",
+    "MUSEUM_EMAIL_HOST": "smtp.internal",
 }
 
 

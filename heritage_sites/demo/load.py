@@ -186,6 +186,9 @@ def _load_sites(fixtures, report: DemoLoadReport) -> dict:
     )
 
     sites: dict = {}
+    # The fixture's own slug of every site, properties too: routes name their stops by it,
+    # while a property taken over from an import keeps its own slug.
+    by_fixture_slug: dict = {}
     for item in fixtures.properties:
         values = {
             **_site_values(item),
@@ -207,6 +210,7 @@ def _load_sites(fixtures, report: DemoLoadReport) -> dict:
         outcome = _sync_set(row, "countries", [countries[c] for c in item["countries"]], outcome)
         outcome = _sync_set(row, "corridors", [corridors[c] for c in item["corridors"]], outcome)
         sites[item["unesco_id"]] = row
+        by_fixture_slug[item["slug"]] = row
         report.record("properties", outcome)
     for item in fixtures.components:
         parent = sites[item["parent_unesco_id"]]
@@ -221,8 +225,9 @@ def _load_sites(fixtures, report: DemoLoadReport) -> dict:
         outcome = _sync_set(row, "countries", [countries[c] for c in item["countries"]], outcome)
         outcome = _sync_set(row, "corridors", [corridors[c] for c in item["corridors"]], outcome)
         sites[item["slug"]] = row
+        by_fixture_slug[item["slug"]] = row
         report.record("components", outcome)
-    return {"countries": countries, "sites": sites}
+    return {"countries": countries, "sites": sites, "by_fixture_slug": by_fixture_slug}
 
 
 def _load_collection(fixtures, known: dict, report: DemoLoadReport, uploaded_by) -> None:
@@ -307,7 +312,7 @@ def demo_load(*, uploaded_by=None) -> DemoLoadReport:
     with transaction.atomic():
         known = _load_sites(fixtures, report)
         _load_collection(fixtures, known, report, uploaded_by)
-        load_routes(report.record, _sync)
+        load_routes(report.record, _sync, sites=known["by_fixture_slug"])
         load_exhibitions(report.record, _sync)
         # Demo records are (re)published: their scans' files must be public, wherever a
         # curator had withdrawn them. Only misplaced files move.

@@ -14,7 +14,6 @@ from modeltranslation.utils import build_localized_fieldname
 
 from heritage_sites.demo.fixtures import FixtureError
 from heritage_sites.models import (
-    HeritageSite,
     Institution,
     PublicationState,
     Route,
@@ -41,9 +40,8 @@ def _texts(name: str, values: dict[str, str]) -> dict[str, str | None]:
     return empty | {build_localized_fieldname(name, code): text for code, text in values.items()}
 
 
-def _stop_rows(route: dict) -> list[dict]:
+def _stop_rows(route: dict, sites: dict) -> list[dict]:
     slugs = [stop["site"] for stop in route["stops"]]
-    sites = HeritageSite.objects.in_bulk(slugs, field_name="slug")
     if missing := [slug for slug in slugs if slug not in sites]:
         raise FixtureError(f"Route {route['slug']!r} stops at unknown sites: {missing}.")
     return [
@@ -64,9 +62,10 @@ def _current_rows(route: Route, wanted: list[dict]) -> list[dict]:
     return list(route.stops.order_by("position").values(*fields))
 
 
-def load_routes(record, sync) -> None:
+def load_routes(record, sync, *, sites: dict) -> None:
     """Write the demo themes and routes. ``record(kind, outcome)`` counts what happened;
-    ``sync`` is the demo load's find-or-update helper (passed in: load.py imports this module)."""
+    ``sync`` is the demo load's find-or-update helper (passed in: load.py imports this module);
+    ``sites`` maps the fixture's site slugs to the rows the load wrote or took over."""
     fixture = read_routes()
     themes = {}
     for item in fixture["themes"]:
@@ -88,7 +87,7 @@ def load_routes(record, sync) -> None:
         if set(route.themes.values_list("pk", flat=True)) != wanted_themes:
             route.themes.set(wanted_themes)
             outcome = "updated" if outcome == "unchanged" else outcome
-        rows = _stop_rows(item)
+        rows = _stop_rows(item, sites)
         if _current_rows(route, rows) != rows:
             route.stops.all().delete()
             for row in rows:

@@ -4,9 +4,11 @@ revoked, and a log line for every download. Requester and reviewers are told by 
 
 from __future__ import annotations
 
+import logging
 import secrets
 from datetime import timedelta
 
+from celery import current_app
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -25,6 +27,9 @@ from heritage_sites.permissions import Role
 from heritage_sites.rights import DownloadPolicy
 
 Status = AccessRequest.Status
+SEND_MAIL_TASK = "heritage_sites.tasks.send_mail"
+
+logger = logging.getLogger(__name__)
 
 
 class AccessRefused(Exception):
@@ -49,10 +54,24 @@ def _reviewer_emails(scan: Scan) -> list[str]:
     return sorted(set(emails))
 
 
+def mail_send(*, subject: str, body: str, to: list[str]) -> None:
+    """Hand one message to the mail server (the worker's task calls this)."""
+    send_mail(subject, body, None, to)
+
+
+def _enqueue_mail(subject: str, body: str, to: list[str]) -> None:
+    try:
+        current_app.tasks[SEND_MAIL_TASK].delay(subject, body, to)
+    except Exception:
+        # The decision is saved either way; the request's page shows its state.
+        logger.exception("Could not queue the mail %r to %s", subject, to)
+
+
 def _mail(subject: str, body: str, to: list[str]) -> None:
     if to:
-        # After the commit: no mail about a decision that was rolled back.
-        transaction.on_commit(lambda: send_mail(subject, body, None, to))
+        # After the commit: no mail about a decision that was rolled back. Sent by the
+        # worker, so a slow or unreachable mail server never fails the request.
+        transaction.on_commit(lambda: _enqueue_mail(subject, body, to))
 
 
 def access_request_create(

@@ -54,10 +54,15 @@ class _Hotspot:
 
 
 def test_a_hotspot_stays_on_its_vertex_through_a_reprocess_that_rescales_the_model():
-    scan = ScanFactory(state=Scan.State.QUEUED, content=OFF, unit=Scan.Unit.MM)
+    # Declared +Y up: the tetrahedron's tallest side is Z, which the pose guess would turn up.
+    scan = ScanFactory(
+        state=Scan.State.QUEUED, content=OFF, unit=Scan.Unit.MM, up_axis=Scan.UpAxis.PLUS_Y
+    )
     assert scan_process(scan_id=scan.pk) == Scan.State.READY
     scan.refresh_from_db()
-    assert scan.report["web_transform"]["centre"] == [30.0, 50.0, 80.0]
+    # The pipeline's pose matrix takes the bounding box's centre to the web model's origin.
+    placed = np.asarray(scan.report["pose"]["web_from_original"], float)
+    assert placed @ [30.0, 50.0, 80.0, 1.0] == pytest.approx([0, 0, 0, 1])
     first = service.hotspot_in_web(_Hotspot, scan)
     assert first["position"] == pytest.approx([0.02, -0.03, -0.05])
     # The tip is the model's corner at largest x, smallest y and z: it is where it was.

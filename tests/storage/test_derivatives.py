@@ -9,7 +9,7 @@ import requests
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from heritage_sites.models import Derivative, PublicationState, Scan
+from heritage_sites.models import Derivative, InstitutionRole, PublicationState, Scan
 from heritage_sites.processing.types import DerivativeFile
 from heritage_sites.services import scan_processing
 from heritage_sites.services.derivatives import derivatives_sync_visibility
@@ -83,13 +83,19 @@ def test_publishing_moves_the_files_under_public_and_withdrawing_moves_them_back
 ):
     client, bucket = s3
     institution = owner.user.institutions.get()
+    reviewer_user = UserFactory()
+    InstitutionRole.objects.create(institution=institution, user=reviewer_user, role="reviewer")
+    reviewer = APIClient()
+    reviewer.force_authenticate(reviewer_user)
     artefact = ArtefactFactory(institution=institution, slug="bowl", state=PublicationState.DRAFT)
     poster = processed_scan(tmp_path, artefact, django_capture_on_commit_callbacks)
     private, public = f"private/{poster.file.name}", f"public/{poster.file.name}"
     scan_url = f"/api/v1/scans/{poster.scan.public_id}/"
 
+    # Through the workflow: the curator submits, a reviewer publishes.
+    assert owner.post("/api/v1/artefacts/bowl/submit/").status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
-        response = owner.patch("/api/v1/artefacts/bowl/", {"state": "published"}, format="json")
+        response = reviewer.post("/api/v1/artefacts/bowl/publish/")
     assert response.status_code == 200, response.content
     opened = anonymous_get(client, bucket, public)
     assert opened.status_code == 200 and opened.content == POSTER
@@ -101,7 +107,9 @@ def test_publishing_moves_the_files_under_public_and_withdrawing_moves_them_back
     assert requests.get(listed["url"], timeout=10).content == POSTER
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = owner.patch("/api/v1/artefacts/bowl/", {"state": "withdrawn"}, format="json")
+        response = reviewer.post(
+            "/api/v1/artefacts/bowl/withdraw/", {"note": "Lent out."}, format="json"
+        )
     assert response.status_code == 200, response.content
     assert anonymous_get(client, bucket, public).status_code in (403, 404)
     assert not exists(client, bucket, public)

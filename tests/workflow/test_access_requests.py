@@ -11,7 +11,7 @@ from heritage_sites.rights import DownloadPolicy
 from tests.factories import ArtefactFactory, ScanFactory
 from tests.workflow.conftest import api_as, member
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_tasks")]
 
 PROFILE = {"full_name": "Leyla Karimova", "affiliation": "Tashkent University", "purpose": ""}
 

@@ -70,6 +70,9 @@ class AccessRequestViewSet(
         requests = AccessRequest.objects.select_related(
             "scan", "requester__requester_profile", "decided_by"
         ).prefetch_related("downloads")
+        if not user.is_authenticated:
+            # Only the schema generator gets here anonymously (the view needs a signed-in user).
+            return requests.none()
         if reviewed is None:
             return requests
         scans = Scan.objects.editable_by_ids(reviewed) if reviewed else Scan.objects.none()
