@@ -211,11 +211,58 @@ def test_a_primitive_without_positions_is_refused(tmp_path):
     assert_failed(run(gltf_zip(tmp_path, doc), tmp_path), "invalid_mesh", "positions")
 
 
-def test_without_dracopy_a_draco_gltf_is_refused_with_a_clear_reason(tmp_path, monkeypatch):
-    monkeypatch.setattr(preflight_gltf, "_draco_available", lambda: False)
-    doc = triangle_gltf(extensionsRequired=["KHR_draco_mesh_compression"])
+def test_a_draco_compressed_gltf_is_decoded_and_accepted(tmp_path):
+    import DracoPy
+    import numpy as np
+
+    points = np.array([[0, 0, 0], [40, 0, 0], [0, 30, 0], [0, 0, 20]], dtype=np.float32)
+    faces = np.array([[0, 2, 1], [0, 1, 3], [0, 3, 2], [1, 2, 3]], dtype=np.uint32)
+    data = DracoPy.encode(points, faces)
+    padded = data + b"\0" * (-len(data) % 4)
+    doc = {
+        "asset": {"version": "2.0"},
+        "extensionsUsed": ["KHR_draco_mesh_compression"],
+        "extensionsRequired": ["KHR_draco_mesh_compression"],
+        "scene": 0,
+        "scenes": [{"nodes": [0]}],
+        "nodes": [{"mesh": 0}],
+        "meshes": [
+            {
+                "primitives": [
+                    {
+                        "attributes": {"POSITION": 0},
+                        "indices": 1,
+                        "extensions": {
+                            "KHR_draco_mesh_compression": {
+                                "bufferView": 0,
+                                "attributes": {"POSITION": 0},
+                            }
+                        },
+                    }
+                ]
+            }
+        ],
+        "buffers": [
+            {
+                "byteLength": len(padded),
+                "uri": "data:application/octet-stream;base64," + base64.b64encode(padded).decode(),
+            }
+        ],
+        "bufferViews": [{"buffer": 0, "byteOffset": 0, "byteLength": len(data)}],
+        "accessors": [
+            {
+                "componentType": 5126,
+                "count": 4,
+                "type": "VEC3",
+                "min": [0, 0, 0],
+                "max": [40, 30, 20],
+            },
+            {"componentType": 5125, "count": 12, "type": "SCALAR"},
+        ],
+    }
     result = run(gltf_zip(tmp_path, doc), tmp_path)
-    assert_failed(result, "unsupported_extension", "Draco, which this server does not decode")
+    assert result.state == "ready", result.reason
+    assert result.report["faces"] == 4
 
 
 def test_a_texture_pixel_flood_is_refused(tmp_path):
