@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 
 from museum.embedded import admin_ensure
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _free_port() -> int:
@@ -85,7 +85,7 @@ def test_it_serves_the_demo_with_a_worker_and_stops_both(tmp_path, signals):
         assert _get(f"http://127.0.0.1:{port}/admin/login/")[0] == 200
         time.sleep(3)
         log.seek(0)
-        assert log.read().count(" exited with code ") == 2, "a restarted child stays up"
+        assert " exited with code " not in log.read(), "a child exited while the museum served"
         workers = _workers(process.pid)
         assert workers, "no Celery worker child"
         log.seek(0)
