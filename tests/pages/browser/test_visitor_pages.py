@@ -86,9 +86,9 @@ def _check(visit_, name: str, code: str = "en"):
 
 def _wait_for_map(v):
     try:
-        v.page.wait_for_selector(".leaflet-marker-icon, .marker-cluster", timeout=20_000)
+        v.page.wait_for_selector(".leaflet-marker-icon, .marker-cluster", timeout=60_000)
         # The offline basemap (Natural Earth countries) is drawn as SVG paths.
-        v.page.wait_for_selector(".leaflet-overlay-pane path", state="attached", timeout=30_000)
+        v.page.wait_for_selector(".leaflet-overlay-pane path", state="attached", timeout=60_000)
     except Exception as exc:
         raise AssertionError(f"the map did not draw: {v.errors} {v.outside}") from exc
 
