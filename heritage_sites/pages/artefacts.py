@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 
 from heritage_sites.api.filters import ArtefactFilter
 from heritage_sites.models import Artefact, Corridor, Country, HeritageSite, Material, Scan
-from heritage_sites.pages import browse, jsonld, maps, media, scale, text, viewer
+from heritage_sites.pages import browse, jsonld, maps, media, scale, text, tombstones, viewer
 from heritage_sites.pages.journeys import artefact_journey
 from heritage_sites.pages.labels import span_label
 from heritage_sites.pages.render import map_settings, render_page
@@ -54,12 +53,15 @@ def _main_and_restorations(viewables: list[media.Viewable]):
 
 def artefact_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # select_related: the record names the institution, its country and the site of origin.
-    artefact = get_object_or_404(
+    artefact = (
         Artefact.objects.published()
         .select_related("institution__country", "site")
-        .prefetch_related(Prefetch("materials", queryset=Material.objects.order_by("name_en"))),
-        slug=slug,
+        .prefetch_related(Prefetch("materials", queryset=Material.objects.order_by("name_en")))
+        .filter(slug=slug)
+        .first()
     )
+    if artefact is None:
+        return tombstones.gone_or_404(request, Artefact, slug=slug)
     site = artefact.site if artefact.site_id and artefact.site.state == "published" else None
     scans = media.viewables(
         Scan.objects.published().filter(artefact=artefact).order_by("-created_at")

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 
 from heritage_sites.api.filters import SiteFilter
 from heritage_sites.models import Artefact, Corridor, Country, HeritageSite, Scan
-from heritage_sites.pages import browse, jsonld, maps, media, text, viewer
+from heritage_sites.pages import browse, jsonld, maps, media, text, tombstones, viewer
 from heritage_sites.pages.labels import span_label
 from heritage_sites.pages.render import map_settings, render_page
 
@@ -47,15 +46,18 @@ def site_list(request: HttpRequest) -> HttpResponse:
 
 def site_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # select_related: the page names the serial property a component belongs to.
-    site = get_object_or_404(
+    site = (
         HeritageSite.objects.published()
         .select_related("parent")
         .prefetch_related(
             Prefetch("countries", queryset=Country.objects.order_by("name_en")),
             Prefetch("corridors", queryset=Corridor.objects.order_by("name_en")),
-        ),
-        slug=slug,
+        )
+        .filter(slug=slug)
+        .first()
     )
+    if site is None:
+        return tombstones.gone_or_404(request, HeritageSite, slug=slug)
     parent = site.parent if site.parent_id and site.parent.state == "published" else None
     components = list(
         HeritageSite.objects.published().filter(parent=site).order_by("name_en", "pk")

@@ -7,17 +7,30 @@ here serves it by public id (the API's 410 names it).
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
 
 from heritage_sites import tombstones
 from heritage_sites.models import Artefact, HeritageSite, Scan
+from heritage_sites.pages.render import render_page
 
 KINDS = {"site": HeritageSite, "artefact": Artefact, "scan": Scan}
 
 
 def tombstone_page(request: HttpRequest, record) -> HttpResponse:
-    context = {"record": record, "tombstone": tombstones.tombstone(record)}
-    return render(request, "heritage_sites/tombstone.html", context, status=410)
+    tombstone = tombstones.tombstone(record)
+    context = {"record": record, "tombstone": tombstone, "page_title": tombstone["title"]}
+    return render_page(request, "heritage_sites/tombstone.html", context, status=410)
+
+
+def gone_or_404(request: HttpRequest, model, **lookup) -> HttpResponse:
+    """The tombstone of a withdrawn record found by ``lookup`` (a slug); else a plain 404.
+
+    A record page calls this when no published record answers: a withdrawn one leaves its
+    tombstone at its old address, anything else (a draft, a typo) is not found.
+    """
+    record = model.objects.withdrawn().filter(**lookup).first()
+    if record is None:
+        raise Http404("No such record.")
+    return tombstone_page(request, record)
 
 
 def withdrawn(request: HttpRequest, kind: str, public_id) -> HttpResponse:

@@ -24,7 +24,8 @@ museum, _ = Institution.objects.get_or_create(
 artefact, _ = Artefact.objects.get_or_create(
     institution=museum, accession_number={accession!r},
     defaults={{"slug": {accession!r}.lower(), "title_en": "Test sphere", "object_type": "other",
-              "licence": "https://creativecommons.org/publicdomain/zero/1.0/", "rights_holder": "Afrasiab Museum"}})
+              "licence": "https://creativecommons.org/publicdomain/zero/1.0/",
+              "rights_holder": "Afrasiab Museum"}})
 with open({path!r}, "rb") as handle:
     result = scan_upload(file=handle, filename="sphere.ply", artefact=artefact,
                          capture_method="modelled", unit="mm")

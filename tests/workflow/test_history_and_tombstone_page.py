@@ -3,8 +3,8 @@
 import pytest
 
 from heritage_sites.models import PublicationState
-from heritage_sites.services.workflow import artefact_withdraw
-from tests.factories import ArtefactFactory
+from heritage_sites.services.workflow import artefact_withdraw, site_withdraw
+from tests.factories import ArtefactFactory, HeritageSiteFactory
 from tests.workflow.conftest import api_as
 
 pytestmark = pytest.mark.django_db
@@ -49,3 +49,27 @@ def test_a_withdrawn_record_has_a_410_page_with_reason_and_citation(people, home
     published = ArtefactFactory(institution=home, state=PublicationState.PUBLISHED)
     assert client.get(f"/en/withdrawn/artefact/{published.public_id}/").status_code == 404
     assert client.get(f"/en/withdrawn/spaceship/{published.public_id}/").status_code == 404
+
+
+def test_a_withdrawn_records_own_page_becomes_its_tombstone_in_the_visitors_language(
+    people, home, client
+):
+    artefact = ArtefactFactory(
+        institution=home, slug="bowl", state=PublicationState.PUBLISHED, title_en="Lustre bowl"
+    )
+    site = HeritageSiteFactory(slug="merv", state=PublicationState.PUBLISHED)
+    assert client.get("/en/artefacts/bowl/").status_code == 200
+    artefact_withdraw(artefact=artefact, by=people["reviewer"], note="Returned to its owner.")
+    site_withdraw(site=site, by=people["staff"], note="Listed twice.")
+
+    page = client.get("/ar/artefacts/bowl/")
+    assert page.status_code == 410
+    text = page.content.decode()
+    assert 'dir="rtl"' in text and "Returned to its owner." in text
+    assert "was withdrawn" not in text, "the page's own words are in Arabic"
+    assert f"urn:uuid:{artefact.public_id}" in text
+    assert client.get("/en/sites/merv/").status_code == 410
+    # A draft, or no record at all, is simply not found.
+    ArtefactFactory(institution=home, slug="draft-bowl", state=PublicationState.DRAFT)
+    assert client.get("/en/artefacts/draft-bowl/").status_code == 404
+    assert client.get("/en/artefacts/no-such-bowl/").status_code == 404
