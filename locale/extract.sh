@@ -11,7 +11,7 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/heritage_sites" "$work/locale" "$out"
 cp -r "$root/heritage_sites/pages" "$root/heritage_sites/templates" "$root/heritage_sites/templatetags" "$work/heritage_sites/"
 # The media view's own message is not shown to visitors.
-rm -f "$work/heritage_sites/pages/views.py"
+rm -f "$work/heritage_sites/pages/media_files.py"
 cd "$work"
 PYTHONPATH="$root" DJANGO_SETTINGS_MODULE=museum.settings "${PYTHON:-python3}" -m django \
     makemessages -l xx --keep-pot --no-location --no-wrap -v 0

@@ -43,8 +43,8 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 INSTALLED_APPS = [
     # modeltranslation must come before the admin so it can patch model admins.
     "modeltranslation",
-    # Django's admin with a site that lets curators in too (heritage_sites/admin_site.py).
-    "heritage_sites.admin_apps.MuseumAdminConfig",
+    # Django's admin with a site that lets curators in too (museum/admin_site.py).
+    "museum.admin_config.MuseumAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -28,6 +28,6 @@ urlpatterns += i18n_patterns(path("", include("heritage_sites.pages.urls")))
 
 if settings.STORAGE_BACKEND == "local":
     # The embedded default serves uploads itself; production serves them from object storage.
-    from heritage_sites.pages.views import serve_media
+    from heritage_sites.pages.media_files import serve_media
 
     urlpatterns += [path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve_media)]

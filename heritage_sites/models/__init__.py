@@ -1,7 +1,8 @@
 """The heritage domain: where things are, who holds them, their 3D captures, and the stories
 told with them. One module per sub-domain; everything is importable from here.
 
-- core.py: countries, institutions, corridors, materials, sites, artefacts, scans, derivatives
+- core.py: countries, institutions, corridors, materials, sites, artefacts
+- scans.py: scans of sites and artefacts, and their derivatives
 - routes.py: routes along the Silk Roads, their stops and offline packs
 - exhibitions.py: exhibitions, their sections, items and hotspots, and relic journeys
 - records.py: what stays of a renamed or deleted record (slug history, tombstones)
@@ -13,17 +14,13 @@ from heritage_sites.models.core import (
     Artefact,
     Corridor,
     Country,
-    Derivative,
     DownloadPolicy,
     HeritageSite,
     Institution,
     Licence,
     Material,
     PublicationState,
-    Scan,
     TimeStamped,
-    derivative_path,
-    scan_original_path,
 )
 from heritage_sites.models.exhibitions import (
     Exhibition,
@@ -40,6 +37,7 @@ from heritage_sites.models.people import (
 )
 from heritage_sites.models.records import DeletedRecord, RecordKind, SlugHistory
 from heritage_sites.models.routes import Route, RoutePack, RouteStop, RouteTheme
+from heritage_sites.models.scans import Derivative, Scan, derivative_path, scan_original_path
 
 __all__ = [
     "YEAR_VALIDATORS",

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 
-from heritage_sites import tombstones
 from heritage_sites.models import Artefact, HeritageSite, Scan
 from heritage_sites.pages.render import render_page
+from heritage_sites.services import tombstones
 
 KINDS = {"site": HeritageSite, "artefact": Artefact, "scan": Scan}
 

@@ -20,8 +20,8 @@ from django.utils import timezone
 
 from heritage_sites import permissions
 from heritage_sites.models import Artefact, HeritageSite, Scan
+from heritage_sites.models.workflow import PublicationState
 from heritage_sites.services import derivatives
-from heritage_sites.workflow_fields import PublicationState
 
 DRAFT, IN_REVIEW = PublicationState.DRAFT, PublicationState.IN_REVIEW
 PUBLISHED, WITHDRAWN = PublicationState.PUBLISHED, PublicationState.WITHDRAWN

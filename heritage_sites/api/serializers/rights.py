@@ -6,7 +6,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from heritage_sites import rights
-from heritage_sites.workflow_fields import PublicationState
+from heritage_sites.models.workflow import PublicationState
 
 
 class LicenceField(serializers.ChoiceField):

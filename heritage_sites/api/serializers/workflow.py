@@ -6,7 +6,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from heritage_sites.api.serializers.common import public_url
-from heritage_sites.workflow_fields import PublicationState
+from heritage_sites.models.workflow import PublicationState
 
 
 class TransitionSerializer(serializers.Serializer):

@@ -18,7 +18,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from heritage_sites import permissions, tombstones
+from heritage_sites import permissions
 from heritage_sites.api.base import MuseumAPIMixin
 from heritage_sites.api.errors import Gone
 from heritage_sites.api.schema import ProblemSerializer
@@ -28,6 +28,7 @@ from heritage_sites.api.serializers.workflow import (
     queue_entry,
 )
 from heritage_sites.models import Artefact, HeritageSite, Institution, Scan
+from heritage_sites.services import tombstones
 from heritage_sites.services.workflow import TransitionRefused, record_transition
 
 # JSON or a form, whatever the viewset's own parsers (scans take multipart uploads only).

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
 from heritage_sites import permissions
-from heritage_sites.admin_workflow import ReviewQueueFilter, WorkflowAdmin
+from heritage_sites.admin.workflow import ReviewQueueFilter, WorkflowAdmin
 from heritage_sites.models import (
     Artefact,
     Corridor,

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
 from heritage_sites import permissions
-from heritage_sites.admin import CuratedAdmin
+from heritage_sites.admin.core import CuratedAdmin
 from heritage_sites.models import HeritageSite, Route, RoutePack, RouteStop, RouteTheme
 from heritage_sites.services import routes as route_service
 

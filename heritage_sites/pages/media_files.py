@@ -1,19 +1,9 @@
-"""Server-rendered visitor pages. Until the visitor-pages work lands: a home page."""
+"""The embedded default's /media/ URL: derivative files, to whoever may see their scan."""
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
 
-from heritage_sites.models import HeritageSite
 from heritage_sites.pages.file_responses import content_type_for, file_response
 from heritage_sites.services import derivatives as derivative_access
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    # prefetch: each row lists its countries; without it one query per site.
-    sites = (
-        HeritageSite.objects.published().properties().prefetch_related("countries").order_by("name")
-    )
-    return render(request, "heritage_sites/home.html", {"sites": sites})
 
 
 def serve_media(request: HttpRequest, path: str) -> HttpResponse:

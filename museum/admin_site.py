@@ -1,7 +1,7 @@
 """The admin site: staff, and curators of an institution who are not staff, may sign in.
 
 What each of them sees and changes there is decided by heritage_sites/permissions.py (see the
-model admins in admin.py).
+model admins in heritage_sites/admin/).
 """
 
 from django.contrib import admin

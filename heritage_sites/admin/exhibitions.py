@@ -15,7 +15,7 @@ from modeltranslation.admin import (
 )
 
 from heritage_sites import permissions
-from heritage_sites.admin import CuratedAdmin
+from heritage_sites.admin.core import CuratedAdmin
 from heritage_sites.models import (
     Artefact,
     Exhibition,
