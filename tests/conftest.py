@@ -15,6 +15,7 @@ from django.utils.functional import empty
 from heritage_sites import storage
 from museum.celery import app as celery_app
 from tests.s3server import create_museum_bucket, s3_client, s3_environment, start_s3_server
+from tests.viewer import CHROMIUM, CHROMIUM_ARGS
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 CORPUS = SHARED / "corpus"
@@ -28,6 +29,31 @@ needs_shared_data = pytest.mark.skipif(
     not (DATA / "whc-sites-2019.csv").exists(),
     reason="../shared/data is absent (it sits beside the repository in CI, never inside it)",
 )
+
+
+def pytest_collection_modifyitems(items):
+    """Browser tests (tests/browser, tests/pages/browser) skip, saying why, without Chromium."""
+    if CHROMIUM.exists():
+        return
+    skip = pytest.mark.skip(reason=f"{CHROMIUM} is absent (apt-get install chromium)")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+# Module scope: Playwright's sync API runs an event loop in this thread while a browser is
+# open, and another module's sync_playwright() cannot start then.
+@pytest.fixture(scope="module")
+def chromium():
+    """Debian's Chromium, headless, WebGL drawn by SwiftShader."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
 
 
 @pytest.fixture(autouse=True, scope="session")

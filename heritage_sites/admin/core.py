@@ -505,3 +505,26 @@ class DerivativeAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class InlineOfOwner:
+    """Inlines: whoever may edit the parent edits its rows. (Django's default asks for model
+    permissions, which curators who are not staff do not have.) ``parent_rule(user, parent)``
+    is the rule set's may_edit_* for the parent."""
+
+    def _may(self, request, parent) -> bool:
+        if parent is None:
+            return permissions.is_curator(request.user)
+        return self.parent_rule(request.user, parent)
+
+    def has_view_permission(self, request, obj=None):
+        return self._may(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._may(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may(request, obj)

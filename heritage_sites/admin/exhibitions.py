@@ -15,7 +15,7 @@ from modeltranslation.admin import (
 )
 
 from heritage_sites import permissions
-from heritage_sites.admin.core import CuratedAdmin
+from heritage_sites.admin.core import CuratedAdmin, InlineOfOwner
 from heritage_sites.models import (
     Artefact,
     Exhibition,
@@ -61,27 +61,6 @@ class OwnedThroughAdmin:
 
     def has_delete_permission(self, request, obj=None):
         return self.has_change_permission(request, obj)
-
-
-class InlineOfOwner:
-    """Inlines: whoever may edit the parent edits its rows (curators have no model perms)."""
-
-    def _may(self, request, parent) -> bool:
-        if parent is None:
-            return permissions.is_curator(request.user)
-        return self.parent_rule(request.user, parent)
-
-    def has_view_permission(self, request, obj=None):
-        return self._may(request, obj)
-
-    def has_add_permission(self, request, obj=None):
-        return self._may(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return self._may(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return self._may(request, obj)
 
 
 class SectionInline(InlineOfOwner, TranslationStackedInline):

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
 from heritage_sites import permissions
-from heritage_sites.admin.core import CuratedAdmin
+from heritage_sites.admin.core import CuratedAdmin, InlineOfOwner
 from heritage_sites.models import HeritageSite, Route, RoutePack, RouteStop, RouteTheme
 from heritage_sites.services import routes as route_service
 
@@ -16,7 +16,7 @@ class RouteThemeAdmin(TabbedTranslationAdmin):
     prepopulated_fields = {"slug": ["name_en"]}
 
 
-class RouteStopInline(TranslationTabularInline):
+class RouteStopInline(InlineOfOwner, TranslationTabularInline):
     model = RouteStop
     extra = 1
     ordering = ["position"]
@@ -30,24 +30,9 @@ class RouteStopInline(TranslationTabularInline):
         "zone_polygon",
     ]
 
-    # The route's rule decides: a curator who may edit the route edits its stops. (Django's
-    # default asks for model permissions, which curators who are not staff do not have.)
-    def _may(self, request, route) -> bool:
-        if route is None:
-            return permissions.is_curator(request.user)
-        return permissions.may_edit_route(request.user, route)
-
-    def has_view_permission(self, request, obj=None):
-        return self._may(request, obj)
-
-    def has_add_permission(self, request, obj=None):
-        return self._may(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return self._may(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return self._may(request, obj)
+    @staticmethod
+    def parent_rule(user, route):
+        return permissions.may_edit_route(user, route)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "site":

@@ -12,6 +12,7 @@ from django.http import Http404
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, quote_etag
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
@@ -194,6 +195,31 @@ class MuseumViewSetMixin(MuseumAPIMixin):
             stamps = [stamp for stamp in stamps if stamp is not None]
             self.last_modified = max(stamps, default=None)
         return page
+
+
+def curated_record_schema(
+    *,
+    listing: dict,
+    retrieve: dict,
+    write,
+    detail,
+    create: str,
+    replace: str,
+    change: str,
+    tags: list[str] | None = None,
+):
+    """The schema of a CuratedRecordViewSet: the list and detail summaries as given, and the
+    three writes, each taking ``write`` and answering ``detail``."""
+    common = {"tags": tags} if tags else {}
+    return extend_schema_view(
+        list=extend_schema(**listing, **common),
+        retrieve=extend_schema(**retrieve, **common),
+        create=extend_schema(summary=create, request=write, responses={201: detail}, **common),
+        update=extend_schema(summary=replace, request=write, responses={200: detail}, **common),
+        partial_update=extend_schema(
+            summary=change, request=write, responses={200: detail}, **common
+        ),
+    )
 
 
 class CuratedRecordViewSet(

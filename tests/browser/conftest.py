@@ -4,11 +4,8 @@ The tests skip, saying why, where Debian's Chromium is not installed (.ci/run in
 """
 
 import os
-from pathlib import Path
 
 import pytest
-
-CHROMIUM = Path("/usr/bin/chromium")
 
 # Django's live server runs in a thread beside Playwright's event loop.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -21,31 +18,6 @@ document.addEventListener("securitypolicyviolation", (event) => {
     + ` (${event.sourceFile || ""}:${event.lineNumber})`);
 });
 """
-
-
-def pytest_collection_modifyitems(items):
-    if CHROMIUM.exists():
-        return
-    skip = pytest.mark.skip(reason=f"{CHROMIUM} is absent (apt-get install chromium)")
-    for item in items:
-        if "browser" in item.keywords:
-            item.add_marker(skip)
-
-
-# Module scope, as in tests/pages/browser: Playwright's sync API runs an event loop in this
-# thread while a browser is open, and another module's sync_playwright() cannot start then.
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=["--use-angle=swiftshader", "--enable-unsafe-swiftshader"],
-        )
-        yield browser
-        browser.close()
 
 
 class WatchedPage:

@@ -5,9 +5,12 @@ from __future__ import annotations
 import io
 import json
 import struct
+import time
 import zipfile
 import zlib
 from pathlib import Path
+
+import psutil
 
 CUBE_OBJ = """v 0 0 0
 v 10 0 0
@@ -129,3 +132,16 @@ def glb(doc: dict, binary: bytes = b"") -> bytes:
         binary += b"\0" * (-len(binary) % 4)
         chunks += struct.pack("<II", len(binary), 0x004E4942) + binary
     return b"glTF" + struct.pack("<II", 2, 12 + len(chunks)) + chunks
+
+
+def process_gone(pid: int, within: float = 5.0) -> bool:
+    """Whether the process ``pid`` ended (or is a zombie nobody reaped yet) within ``within`` s."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            if psutil.Process(pid).status() == psutil.STATUS_ZOMBIE:
+                return True
+        except psutil.NoSuchProcess:
+            return True
+        time.sleep(0.1)
+    return False

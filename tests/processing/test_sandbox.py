@@ -17,7 +17,7 @@ from heritage_sites.processing.types import PipelineOptions
 from tests.plain_words import assert_plain
 
 from . import sandbox_faults
-from .builders import binary_stl, tetrahedron, write
+from .builders import binary_stl, process_gone, tetrahedron, write
 
 
 @pytest.fixture
@@ -30,18 +30,6 @@ def _run(stl, tmp_path, child=None, **options):
     return run_pipeline_sandboxed(
         stl, fmt=None, workdir=tmp_path / "out", options=PipelineOptions(**options), **extra
     )
-
-
-def _gone(pid: int, within: float = 5.0) -> bool:
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        try:
-            if psutil.Process(pid).status() == psutil.STATUS_ZOMBIE:
-                return True
-        except psutil.NoSuchProcess:
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def test_a_valid_file_comes_back_ready_through_the_sandbox(stl, tmp_path):
@@ -62,7 +50,7 @@ def test_a_hung_child_is_stopped_at_the_time_limit_with_its_whole_group(stl, tmp
     assert result.report["errors"][0]["code"] == "timeout"
     assert "longer than the 3 s allowed" in result.reason
     assert_plain(result.reason)
-    assert _gone(int(pidfile.read_text())), "the child's helper process outlived the timeout"
+    assert process_gone(int(pidfile.read_text())), "the child's helper process outlived the timeout"
 
 
 def test_a_child_that_exhausts_its_memory_limit_fails_with_a_reason(stl, tmp_path):

@@ -11,7 +11,6 @@ import textwrap
 import time
 from pathlib import Path
 
-import psutil
 import pytest
 
 from heritage_sites.processing.sandbox_registry import (
@@ -20,7 +19,7 @@ from heritage_sites.processing.sandbox_registry import (
     sandboxes_sweep,
 )
 
-from .builders import binary_stl, tetrahedron, write
+from .builders import binary_stl, process_gone, tetrahedron, write
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -61,18 +60,6 @@ REAL_WORKER = textwrap.dedent(
 )
 
 
-def _gone(pid: int, within: float = 10.0) -> bool:
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        try:
-            if psutil.Process(pid).status() == psutil.STATUS_ZOMBIE:
-                return True
-        except psutil.NoSuchProcess:
-            return True
-        time.sleep(0.1)
-    return False
-
-
 def _python(code: str, *args: str, **env: str) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-c", code, *args],
@@ -91,18 +78,18 @@ def test_a_sandbox_whose_worker_was_killed_is_ended_and_its_folder_removed(tmp_p
         assert folder.is_dir() and process_started(sandbox_pid) is not None
         worker.kill()
         worker.wait(timeout=10)
-        assert not _gone(sandbox_pid, within=1), "the sandbox outlives its worker by itself"
+        assert not process_gone(sandbox_pid, within=1), "the sandbox outlives its worker by itself"
 
         counts = sandboxes_sweep(runtime)
 
         assert counts == {"sandboxes_ended": 1, "folders_removed": 1}
-        assert _gone(sandbox_pid), "the orphaned sandbox still runs"
+        assert process_gone(sandbox_pid, within=10.0), "the orphaned sandbox still runs"
         assert not folder.exists(), "its temporary folder was left behind"
         assert not list(runtime.iterdir()), "its record was left behind"
     finally:
         worker.kill()
         worker.wait()
-        if "sandbox_pid" in locals() and not _gone(sandbox_pid, within=0):
+        if "sandbox_pid" in locals() and not process_gone(sandbox_pid, within=0):
             os.kill(sandbox_pid, signal.SIGKILL)
 
 
@@ -164,7 +151,7 @@ def test_a_real_sandbox_left_by_a_killed_worker_is_ended_and_cleaned(tmp_path):
         worker.wait(timeout=10)
         counts = sandboxes_sweep(runtime)
 
-        assert _gone(sandbox_pid), "the sandbox still runs after the sweep"
+        assert process_gone(sandbox_pid, within=10.0), "the sandbox still runs after the sweep"
         assert not owned.exists() and not control.exists()
         assert counts["folders_removed"] == 2 and not record.exists()
     finally:

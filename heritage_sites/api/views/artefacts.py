@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Prefetch
-from drf_spectacular.utils import extend_schema, extend_schema_view
 
 from heritage_sites.api import artefact_rows, previews
-from heritage_sites.api.base import CuratedRecordViewSet
+from heritage_sites.api.base import CuratedRecordViewSet, curated_record_schema
 from heritage_sites.api.filters import ArtefactFilter
 from heritage_sites.api.serializers.artefacts import (
     ArtefactDetailSerializer,
@@ -18,32 +17,22 @@ from heritage_sites.models import Artefact, HeritageSite, Material, Scan
 from heritage_sites.services import derivatives as derivative_access
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="List artefacts",
-        description="Published artefacts (and, for curators, their institutions' drafts), "
+@curated_record_schema(
+    listing={
+        "summary": "List artefacts",
+        "description": "Published artefacts (and, for curators, their institutions' drafts), "
         "filtered, searched and paginated by cursor.",
-    ),
-    retrieve=extend_schema(
-        summary="An artefact, by public id or slug",
-        description="With its scans and their derivative files. Drafts answer 404 to "
+    },
+    retrieve={
+        "summary": "An artefact, by public id or slug",
+        "description": "With its scans and their derivative files. Drafts answer 404 to "
         "everyone but the curators of the holding institution.",
-    ),
-    create=extend_schema(
-        summary="Create an artefact of your institution",
-        request=ArtefactWriteSerializer,
-        responses={201: ArtefactDetailSerializer},
-    ),
-    update=extend_schema(
-        summary="Replace an artefact of your institution",
-        request=ArtefactWriteSerializer,
-        responses={200: ArtefactDetailSerializer},
-    ),
-    partial_update=extend_schema(
-        summary="Change fields of an artefact of your institution",
-        request=ArtefactWriteSerializer,
-        responses={200: ArtefactDetailSerializer},
-    ),
+    },
+    write=ArtefactWriteSerializer,
+    detail=ArtefactDetailSerializer,
+    create="Create an artefact of your institution",
+    replace="Replace an artefact of your institution",
+    change="Change fields of an artefact of your institution",
 )
 class ArtefactViewSet(WorkflowActionsMixin, CuratedRecordViewSet):
     filterset_class = ArtefactFilter

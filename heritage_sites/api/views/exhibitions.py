@@ -3,9 +3,7 @@ their curators. Items whose artefact, site or scan the caller may not see are le
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema, extend_schema_view
-
-from heritage_sites.api.base import CuratedRecordViewSet
+from heritage_sites.api.base import CuratedRecordViewSet, curated_record_schema
 from heritage_sites.api.serializers.exhibitions import (
     ExhibitionDetailSerializer,
     ExhibitionListSerializer,
@@ -15,33 +13,20 @@ from heritage_sites.models import Derivative, Exhibition, Scan
 from heritage_sites.services import exhibitions as service
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List exhibitions", tags=["exhibitions"]),
-    retrieve=extend_schema(
-        summary="An exhibition with its sections, items, models, hotspots and guided tours",
-        description="Hotspots are stored in the scan original's coordinates and given here "
+@curated_record_schema(
+    listing={"summary": "List exhibitions"},
+    retrieve={
+        "summary": "An exhibition with its sections, items, models, hotspots and guided tours",
+        "description": "Hotspots are stored in the scan original's coordinates and given here "
         "both as stored and mapped onto the current web model (metres, Y up), with "
         "model-viewer's attribute strings.",
-        tags=["exhibitions"],
-    ),
-    create=extend_schema(
-        summary="Create an exhibition (curators)",
-        request=ExhibitionWriteSerializer,
-        responses={201: ExhibitionDetailSerializer},
-        tags=["exhibitions"],
-    ),
-    update=extend_schema(
-        summary="Replace an exhibition your institution made",
-        request=ExhibitionWriteSerializer,
-        responses={200: ExhibitionDetailSerializer},
-        tags=["exhibitions"],
-    ),
-    partial_update=extend_schema(
-        summary="Change fields of an exhibition your institution made",
-        request=ExhibitionWriteSerializer,
-        responses={200: ExhibitionDetailSerializer},
-        tags=["exhibitions"],
-    ),
+    },
+    write=ExhibitionWriteSerializer,
+    detail=ExhibitionDetailSerializer,
+    create="Create an exhibition (curators)",
+    replace="Replace an exhibition your institution made",
+    change="Change fields of an exhibition your institution made",
+    tags=["exhibitions"],
 )
 class ExhibitionViewSet(CuratedRecordViewSet):
     ordering_fields = {"slug": "slug", "created": "created_at", "updated": "updated_at"}

@@ -10,14 +10,13 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
-    extend_schema_view,
 )
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from heritage_sites import geodesy
-from heritage_sites.api.base import CuratedRecordViewSet
+from heritage_sites.api.base import CuratedRecordViewSet, curated_record_schema
 from heritage_sites.api.serializers.routes import (
     RouteDetailSerializer,
     RouteListSerializer,
@@ -37,32 +36,19 @@ class NextQuery(forms.Form):
     visited = forms.CharField(required=False, max_length=2000)
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List routes", tags=["routes"]),
-    retrieve=extend_schema(
-        summary="A route with its stops, legs and trigger zones",
-        description="Distances in metres along great circles, initial bearings in degrees "
+@curated_record_schema(
+    listing={"summary": "List routes"},
+    retrieve={
+        "summary": "A route with its stops, legs and trigger zones",
+        "description": "Distances in metres along great circles, initial bearings in degrees "
         "from true north. Drafts answer 404 to everyone but their institution's curators.",
-        tags=["routes"],
-    ),
-    create=extend_schema(
-        summary="Create a route (curators)",
-        request=RouteWriteSerializer,
-        responses={201: RouteDetailSerializer},
-        tags=["routes"],
-    ),
-    update=extend_schema(
-        summary="Replace a route of your institution",
-        request=RouteWriteSerializer,
-        responses={200: RouteDetailSerializer},
-        tags=["routes"],
-    ),
-    partial_update=extend_schema(
-        summary="Change fields of a route of your institution",
-        request=RouteWriteSerializer,
-        responses={200: RouteDetailSerializer},
-        tags=["routes"],
-    ),
+    },
+    write=RouteWriteSerializer,
+    detail=RouteDetailSerializer,
+    create="Create a route (curators)",
+    replace="Replace a route of your institution",
+    change="Change fields of a route of your institution",
+    tags=["routes"],
 )
 class RouteViewSet(PackActionsMixin, CuratedRecordViewSet):
     action_parameters = {

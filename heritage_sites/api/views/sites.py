@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 from django.http import JsonResponse
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.reverse import reverse
 
 from heritage_sites.api import languages, previews
-from heritage_sites.api.base import CuratedRecordViewSet
+from heritage_sites.api.base import CuratedRecordViewSet, curated_record_schema
 from heritage_sites.api.filters import SiteFilter
 from heritage_sites.api.serializers.geojson import SiteFeatureCollection
 from heritage_sites.api.serializers.sites import (
@@ -21,33 +21,23 @@ from heritage_sites.models import HeritageSite, Scan
 from heritage_sites.services import derivatives as derivative_access
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="List heritage sites",
-        description="Published sites (and, for curators, the drafts their institutions "
+@curated_record_schema(
+    listing={
+        "summary": "List heritage sites",
+        "description": "Published sites (and, for curators, the drafts their institutions "
         "steward), filtered, searched and paginated by cursor. With `near`, nearest first "
         "and each with `distance_km`.",
-    ),
-    retrieve=extend_schema(
-        summary="A heritage site, by public id or slug",
-        description="With its component sites when it is a serial property. Drafts answer "
+    },
+    retrieve={
+        "summary": "A heritage site, by public id or slug",
+        "description": "With its component sites when it is a serial property. Drafts answer "
         "404 to everyone but their stewards.",
-    ),
-    create=extend_schema(
-        summary="Create a site (curators)",
-        request=SiteWriteSerializer,
-        responses={201: SiteDetailSerializer},
-    ),
-    update=extend_schema(
-        summary="Replace a site your institution stewards",
-        request=SiteWriteSerializer,
-        responses={200: SiteDetailSerializer},
-    ),
-    partial_update=extend_schema(
-        summary="Change fields of a site your institution stewards",
-        request=SiteWriteSerializer,
-        responses={200: SiteDetailSerializer},
-    ),
+    },
+    write=SiteWriteSerializer,
+    detail=SiteDetailSerializer,
+    create="Create a site (curators)",
+    replace="Replace a site your institution stewards",
+    change="Change fields of a site your institution stewards",
 )
 class SiteViewSet(WorkflowActionsMixin, CuratedRecordViewSet):
     filterset_class = SiteFilter

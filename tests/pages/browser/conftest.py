@@ -15,7 +15,6 @@ from django.core.wsgi import get_wsgi_application
 from django.db import connections
 from django.test.utils import override_settings
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "pages"
 VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 360, "height": 740}}
 
@@ -24,15 +23,6 @@ VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 360, 
 # the test database, created here when no django_db test asked pytest-django for it) and
 # flushed at its end.
 BROWSER_MARKS = [pytest.mark.browser]
-
-
-def pytest_collection_modifyitems(items):
-    if CHROMIUM.exists():
-        return
-    skip = pytest.mark.skip(reason="/usr/bin/chromium is absent (apt-get install chromium)")
-    for item in items:
-        if "browser" in str(item.fspath):
-            item.add_marker(skip)
 
 
 @pytest.fixture(autouse=True)
@@ -97,20 +87,6 @@ def museum(request, django_db_blocker, tmp_path_factory):
             if own_setup is not None:
                 teardown_databases(own_setup, verbosity=0)
             overrides.disable()
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=["--use-angle=swiftshader", "--enable-unsafe-swiftshader"],
-        )
-        yield browser
-        browser.close()
 
 
 class Visit:
