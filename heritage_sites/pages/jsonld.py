@@ -7,7 +7,6 @@ from django.urls import reverse
 from django.utils.translation import gettext
 
 from heritage_sites.pages import text
-from heritage_sites.pages.labels import LICENCE_URLS
 
 
 def museum(request: HttpRequest) -> dict:
@@ -56,8 +55,9 @@ def artefact(request: HttpRequest, artefact, viewable) -> dict:
             "name": text.localized(artefact.institution, "name")["value"],
         },
     }
-    if artefact.licence in LICENCE_URLS:
-        data["license"] = LICENCE_URLS[artefact.licence]
+    if artefact.licence:
+        # Licences are stored as their URIs (Creative Commons, RightsStatements.org).
+        data["license"] = artefact.licence
     if artefact.attribution:
         data["creditText"] = artefact.attribution
     if viewable is not None:

@@ -38,13 +38,6 @@ SHOWN_CHOICE_LABELS = (
     gettext_noop("In Copyright"),
 )
 
-LICENCE_URLS = {
-    "CC0-1.0": "https://creativecommons.org/publicdomain/zero/1.0/",
-    "CC-BY-4.0": "https://creativecommons.org/licenses/by/4.0/",
-    "CC-BY-SA-4.0": "https://creativecommons.org/licenses/by-sa/4.0/",
-    "CC-BY-NC-4.0": "https://creativecommons.org/licenses/by-nc/4.0/",
-}
-
 
 def year_label(value: int | None) -> str:
     """-200 -> '200 BCE', 618 -> '618 CE' (in the visitor's language)."""

@@ -186,6 +186,7 @@ def test_the_artefact_page_shows_the_viewer_record_and_origin(client):
     assert "Afrasiab" in page and f"/en/sites/{site.slug}/" in page
     assert "CC BY 4.0" in page and "creativecommons.org/licenses/by/4.0" in page
     assert '"@type":"3DModel"' in page
+    assert f'"license":"{artefact.licence}"' in page, "the JSON-LD names the licence's URI"
     assert 'property="og:image"' in page
     assert "a11y=" in page
 
