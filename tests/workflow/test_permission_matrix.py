@@ -1,4 +1,5 @@
-"""Each role x each write action x own or other institution, in the API and the admin.
+"""Each role x each write action x own or other institution, in the API, the admin and the
+visitor pages.
 
 The people: a visitor (no role), a curator, a reviewer and an administrator of the home
 institution, each acting on a record of their own institution ("own") or of another one
@@ -8,8 +9,15 @@ institution, each acting on a record of their own institution ("own") or of anot
 import pytest
 from django.test import Client
 
-from heritage_sites.models import Artefact, PublicationState
-from tests.factories import ArtefactFactory, InstitutionFactory
+from heritage_sites.models import (
+    AccessRequest,
+    Artefact,
+    DownloadPolicy,
+    PublicationState,
+    RequesterProfile,
+    Scan,
+)
+from tests.factories import ArtefactFactory, InstitutionFactory, ScanFactory, UserFactory
 from tests.workflow.conftest import api_as, member
 
 pytestmark = pytest.mark.django_db
@@ -145,3 +153,54 @@ def test_admin_revert_matrix(world, role, whose):
     expected = whose == "own" and role in ALLOWED["revert"]
     assert reverted is expected, page.status_code
     assert Artefact.objects.count() == 1
+
+
+@pytest.mark.parametrize("whose", ["own", "other"])
+@pytest.mark.parametrize("role", ROLES)
+def test_api_approve_an_access_request_matrix(world, role, whose):
+    """Only a reviewer or administrator of the scan's institution decides on its requests."""
+    artefact = ArtefactFactory(institution=world[whose], state=PublicationState.PUBLISHED)
+    scan = ScanFactory(
+        artefact=artefact,
+        state=Scan.State.READY,
+        publication_state=PublicationState.PUBLISHED,
+        download_policy=DownloadPolicy.ON_REQUEST,
+    )
+    requester = UserFactory(username="requester")
+    RequesterProfile.objects.create(user=requester, full_name="A. Reader", affiliation="Library")
+    asked = api_as(requester).post(
+        "/api/v1/access-requests/",
+        {"scan": str(scan.public_id), "intended_use": "A paper.", "accept_terms": True},
+        format="json",
+    )
+    assert asked.status_code == 201, asked.content
+    response = api_as(world["users"][role]).post(
+        f"/api/v1/access-requests/{asked.json()['id']}/approve/", {"note": "Yes."}, format="json"
+    )
+    approved = AccessRequest.objects.get().status == AccessRequest.Status.APPROVED
+    assert approved is (whose == "own" and role in {"reviewer", "administrator"})
+    if not approved:
+        assert response.status_code in (403, 404), response.content
+
+
+PAGE_STATUS = {
+    PublicationState.DRAFT: 404,
+    PublicationState.IN_REVIEW: 404,
+    PublicationState.PUBLISHED: 200,
+    PublicationState.WITHDRAWN: 410,
+}
+
+
+@pytest.mark.parametrize("whose", ["own", "other"])
+@pytest.mark.parametrize("role", ["anonymous", *ROLES])
+@pytest.mark.parametrize("state", list(PAGE_STATUS))
+def test_pages_matrix(world, role, state, whose):
+    """The visitor pages show the published museum to everyone, their own drafts to nobody
+    (curators preview in the admin); a withdrawn record is its tombstone."""
+    ArtefactFactory(institution=world[whose], slug="bowl", state=state)
+    client = Client()
+    if role != "anonymous":
+        client.force_login(world["users"][role])
+    assert client.get("/en/artefacts/bowl/").status_code == PAGE_STATUS[state]
+    listed = client.get("/en/artefacts/").content.decode()
+    assert ("/en/artefacts/bowl/" in listed) is (state == PublicationState.PUBLISHED)
