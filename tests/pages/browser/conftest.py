@@ -35,6 +35,19 @@ class _Quiet(WSGIRequestHandler):
         pass
 
 
+def _one_request_at_a_time(app):
+    """The server's threads share one in-memory SQLite connection: a browser fetching six
+    posters at once would interleave their queries on it. Django's handler runs one request
+    at a time; the bodies (files) still stream side by side."""
+    lock = threading.Lock()
+
+    def serialized(environ, start_response):
+        with lock:
+            return app(environ, start_response)
+
+    return serialized
+
+
 @pytest.fixture(scope="module")
 def museum(request, django_db_blocker, tmp_path_factory):
     """The demo museum, its scans processed, served on 127.0.0.1 by the real WSGI app."""
@@ -72,7 +85,7 @@ def museum(request, django_db_blocker, tmp_path_factory):
         httpd = ThreadedWSGIServer(
             ("127.0.0.1", 0), _Quiet, allow_reuse_address=False, connections_override=shared
         )
-        httpd.set_app(get_wsgi_application())
+        httpd.set_app(_one_request_at_a_time(get_wsgi_application()))
         thread = threading.Thread(target=httpd.serve_forever, daemon=True)
         thread.start()
         try:
@@ -100,6 +113,11 @@ class Visit:
         self.page = self.context.new_page()
         self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        # The console says "404" without the address: name it.
+        self.page.on(
+            "response",
+            lambda r: self.errors.append(f"{r.status} for {r.url}") if r.status >= 400 else None,
+        )
 
     def _route(self, route):
         host = urlsplit(route.request.url).hostname
