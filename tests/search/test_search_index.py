@@ -5,6 +5,7 @@ import io
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from rest_framework.test import APIClient
 
 from tests.factories import HeritageSiteFactory
 
@@ -14,7 +15,8 @@ pytestmark = [
 ]
 
 
-def test_rebuild_indexes_rows_that_bypassed_the_triggers(anon):
+def test_rebuild_indexes_rows_that_bypassed_the_triggers():
+    anon = APIClient()
     site = HeritageSiteFactory(slug="merv", name_en="Merv")
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM heritage_sites_heritagesite_fts")
