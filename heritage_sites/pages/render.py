@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.urls import translate_url
 from django.utils import translation
 from django.utils.csp import CSP
+from django.utils.translation import pgettext
 
 from heritage_sites.pages import names, text
 
@@ -64,6 +65,8 @@ def render_page(
         "page_lang": language,
         "page_dir": text.direction(language),
         "og_locale": text.html_lang(language).replace("-", "_"),
+        # Between the items of a list: "، " in Arabic and Persian, "、" in Chinese.
+        "list_separator": pgettext("between the items of a list", ", "),
         "canonical_url": request.build_absolute_uri(request.path),
         "alternates": [
             {"tag": item["tag"], "url": request.build_absolute_uri(item["url"])}

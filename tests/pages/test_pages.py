@@ -245,3 +245,16 @@ def test_html_left_in_imported_texts_becomes_plain_paragraphs(client):
     page = _page(client, f"/en/sites/{site.slug}/")
     assert "&lt;p&gt;" not in page and "<b>" not in page
     assert "First part." in page
+
+
+def test_lists_are_joined_with_each_languages_own_separator(client):
+    from tests.factories import MaterialFactory
+
+    silver = MaterialFactory(name_en="Silver", slug="silver")
+    gold = MaterialFactory(name_en="Gold", slug="gold")
+    artefact = ArtefactFactory(materials=[gold, silver])
+    expected = {"en": ", ", "ar": "، ", "fa": "، ", "zh-hans": "、"}
+    for code, separator in expected.items():
+        page = _page(client, f"/{code}/artefacts/{artefact.slug}/")
+        materials = page.split(">Gold<", 1)[1].split(">Silver<", 1)[0]
+        assert separator in materials, (code, materials)
