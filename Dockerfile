@@ -28,7 +28,7 @@ RUN uv sync --frozen --no-dev \
     # Static files with hashed names for whitenoise; the S3 variables only select the
     # production storage classes, nothing is contacted. A throwaway data folder: the secret
     # key made there must not ship in the image (each installation makes or gets its own).
-    && STORAGE_BACKEND=s3 S3_BUCKET=build DJANGO_STATIC_ROOT=/app/staticfiles \
+    && STORAGE_BACKEND=s3 S3_BUCKET=build DJANGO_STATIC_ROOT=/app/staticfiles STATIC_USE_FINDERS=false \
        MUSEUM_DATA_DIR=/tmp/build-data python manage.py collectstatic --noinput \
     && rm -rf /tmp/build-data \
     && mkdir -p /app/var /app/media /app/secrets \

@@ -237,7 +237,6 @@ if STORAGE_BACKEND == "s3":
                 "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
             },
         },
-        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
     }
 else:
     # The site serves its own media (or MEDIA_URL names another host, absolute).
@@ -245,12 +244,14 @@ else:
     STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "public": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-        "staticfiles": {
-            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedStaticFilesStorage"
-        },
     }
+# Static files are the app's own, whichever storage holds the media: straight from the apps
+# (no collectstatic) unless the image collected them.
+STORAGES["staticfiles"] = {
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+    if DEBUG
+    else "whitenoise.storage.CompressedStaticFilesStorage"
+}
 if not WHITENOISE_USE_FINDERS:
     # Collected static files (the image): hashed names, so whitenoise caches them for a year.
     STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}

@@ -85,11 +85,16 @@ def test_collectstatic_builds_the_manifest_the_image_serves(tmp_path):
             "STORAGE_BACKEND": "s3",
             "S3_BUCKET": "build",
             "DJANGO_STATIC_ROOT": str(tmp_path / "static"),
+            "STATIC_USE_FINDERS": "false",
             "MUSEUM_DATA_DIR": str(tmp_path),
         },
     )
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "static" / "staticfiles.json").exists()
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "STATIC_USE_FINDERS=false MUSEUM_DATA_DIR=/tmp/build-data" in " ".join(
+        dockerfile.replace("\\\n", " ").split()
+    ), "the image collects with the manifest storage it serves with"
 
 
 def test_the_compose_file_is_valid_against_the_compose_specification():
