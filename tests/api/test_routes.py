@@ -211,8 +211,17 @@ def test_other_curators_and_anonymous_cannot_write(anon, outsider, owner, home):
     created = outsider.post("/api/v1/routes/", _route_payload(home.slug, site), format="json")
     assert created.status_code == 400
     assert "institution" in str(created.json())
-    patched = outsider.patch(f"/api/v1/routes/{route.slug}/", {"state": "draft"}, format="json")
+    patched = outsider.patch(
+        f"/api/v1/routes/{route.slug}/", {"title": {"en": "Mine now"}}, format="json"
+    )
     assert patched.status_code == 404
+    # Nobody moves a route by PATCH: see tests/workflow/test_route_and_exhibition_workflow.py.
+    for client in (outsider, anon):
+        assert client.post(f"/api/v1/routes/{route.slug}/withdraw/", {"note": "x"}).status_code in (
+            401,
+            403,
+            404,
+        )
 
 
 @pytest.mark.parametrize(
