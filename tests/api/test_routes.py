@@ -245,3 +245,13 @@ def test_bad_stops_are_a_400_in_words(owner, home, stop, message):
 
 def test_the_index_lists_routes(anon):
     assert anon.get("/api/v1/").json()["endpoints"]["routes"].endswith("/api/v1/routes/")
+
+
+def test_a_renamed_route_keeps_answering_at_its_old_slug(owner, home):
+    route = RouteFactory(slug="old-name", institution=home, state=PublicationState.DRAFT)
+    renamed = owner.patch("/api/v1/routes/old-name/", {"slug": "new-name"}, format="json")
+    assert renamed.status_code == 200, renamed.content
+    moved = owner.get("/api/v1/routes/old-name/")
+    assert moved.status_code == 301
+    assert moved["Location"].endswith("/api/v1/routes/new-name/")
+    assert Route.objects.get(pk=route.pk).slug == "new-name"
