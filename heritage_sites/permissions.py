@@ -107,6 +107,9 @@ def record_institution_ids(record) -> set[int]:
         return {record.institution_id} if record.institution_id else set()
     if hasattr(record, "stewards") and record.pk:
         return set(record.stewards.values_list("pk", flat=True))
+    if hasattr(record, "institutions") and record.pk:
+        # An exhibition: a role in any of the institutions that made it counts.
+        return set(record.institutions.values_list("pk", flat=True))
     return set()
 
 
@@ -209,12 +212,10 @@ def refusal_to_add_scan(*, artefact: Artefact | None, site: HeritageSite | None)
 
 
 def may_edit_route(user, route: Route) -> bool:
-    institution_ids = curated_institution_ids(user)
-    return institution_ids is None or route.institution_id in institution_ids
+    """Its stops go with it: curators change drafts, reviewers change it in any state."""
+    return may_edit(user, route)
 
 
 def may_edit_exhibition(user, exhibition: Exhibition) -> bool:
-    institution_ids = curated_institution_ids(user)
-    if institution_ids is None:
-        return True
-    return bool(institution_ids) and exhibition.institutions.filter(pk__in=institution_ids).exists()
+    """Its sections, items and hotspots go with it, on the same rule as its own fields."""
+    return may_edit(user, exhibition)

@@ -125,7 +125,7 @@ class ScanQuerySet(WorkflowQuerySet):
         return models.Q(artefact__institution__in=institution_ids) | models.Q(site__in=stewarded)
 
 
-class RouteQuerySet(models.QuerySet):
+class RouteQuerySet(WorkflowQuerySet):
     """Routes belong to one institution, as artefacts do."""
 
     def published(self) -> RouteQuerySet:
@@ -144,8 +144,11 @@ class RouteQuerySet(models.QuerySet):
             return self
         return self.filter(institution__in=institution_ids)
 
+    def editable_by_ids(self, institution_ids: list[int]) -> RouteQuerySet:
+        return self.filter(institution__in=institution_ids).values("pk")
 
-class ExhibitionQuerySet(models.QuerySet):
+
+class ExhibitionQuerySet(WorkflowQuerySet):
     """Exhibitions are made by one or more institutions, as sites are stewarded."""
 
     def published(self) -> ExhibitionQuerySet:
@@ -166,6 +169,9 @@ class ExhibitionQuerySet(models.QuerySet):
         if institution_ids is None:
             return self
         return self.filter(pk__in=self._made_by(institution_ids))
+
+    def editable_by_ids(self, institution_ids: list[int]) -> ExhibitionQuerySet:
+        return self.filter(pk__in=self._made_by(institution_ids)).values("pk")
 
     def _made_by(self, institution_ids: list[int]) -> models.QuerySet:
         # A subquery, not a join: an exhibition made by two institutions must not come back twice.

@@ -16,6 +16,7 @@ from modeltranslation.admin import (
 
 from heritage_sites import permissions
 from heritage_sites.admin.core import CuratedAdmin, InlineOfOwner
+from heritage_sites.admin.workflow import ReviewQueueFilter, WorkflowAdmin
 from heritage_sites.models import (
     Artefact,
     Exhibition,
@@ -75,9 +76,11 @@ class SectionInline(InlineOfOwner, TranslationStackedInline):
 
 
 @admin.register(Exhibition)
-class ExhibitionAdmin(CuratedAdmin, TabbedTranslationAdmin):
+class ExhibitionAdmin(CuratedAdmin, WorkflowAdmin, TabbedTranslationAdmin):
+    """The state is read only: it moves by the workflow actions, as an artefact's does."""
+
     list_display = ["title", "state", "updated_at"]
-    list_filter = ["state", "institutions"]
+    list_filter = [ReviewQueueFilter, "state", "institutions"]
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title_en"]}
     filter_horizontal = ["institutions"]

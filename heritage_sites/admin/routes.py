@@ -1,4 +1,5 @@
-"""Admin for routes and their stops, on the same rule set as sites and artefacts."""
+"""Admin for routes and their stops, on the same rule set and workflow as sites and artefacts:
+the state is read only and moves by the workflow actions."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
@@ -6,6 +7,7 @@ from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInl
 
 from heritage_sites import permissions
 from heritage_sites.admin.core import CuratedAdmin, InlineOfOwner
+from heritage_sites.admin.workflow import ReviewQueueFilter, WorkflowAdmin
 from heritage_sites.models import HeritageSite, Route, RoutePack, RouteStop, RouteTheme
 from heritage_sites.services import routes as route_service
 
@@ -42,9 +44,9 @@ class RouteStopInline(InlineOfOwner, TranslationTabularInline):
 
 
 @admin.register(Route)
-class RouteAdmin(CuratedAdmin, TabbedTranslationAdmin):
+class RouteAdmin(CuratedAdmin, WorkflowAdmin, TabbedTranslationAdmin):
     list_display = ["title", "institution", "state", "stop_count", "length_km", "updated_at"]
-    list_filter = ["state", "themes", "institution"]
+    list_filter = [ReviewQueueFilter, "state", "themes", "institution"]
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title_en"]}
     filter_horizontal = ["themes"]

@@ -1,6 +1,7 @@
 """The workflow in the admin: transition actions, the review queue as a filter, the history
-with a revert for reviewers. Mixed into the admins of sites, artefacts and scans; every action
-calls the same fenced service as the API (heritage_sites/services/workflow.py)."""
+with a revert for reviewers. Mixed into the admins of sites, artefacts, scans, routes and
+exhibitions; every action calls the same fenced service as the API
+(heritage_sites/services/workflow.py)."""
 
 from __future__ import annotations
 

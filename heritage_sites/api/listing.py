@@ -141,7 +141,8 @@ def extras(request, queryset, cursor_param: str) -> dict:
 
 
 class TombstoneSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=RecordKind.choices)
+    # The kinds whose lists carry tombstones (KINDS), not every kind a DeletedRecord may be.
+    kind = serializers.ChoiceField(choices=[(kind.value, kind.label) for kind in KINDS.values()])
     id = serializers.UUIDField()
     slug = serializers.CharField(allow_blank=True)
     reason = serializers.ChoiceField(choices=["deleted", "withdrawn"])

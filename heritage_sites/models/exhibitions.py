@@ -18,11 +18,15 @@ from django.utils.translation import gettext_lazy as _
 
 # models.py imports this module at its end, once these exist.
 from heritage_sites.models.core import YEAR_VALIDATORS, PublicationState
+from heritage_sites.models.workflow import Reviewable
 from heritage_sites.querysets import ExhibitionQuerySet
 
 
-class Exhibition(models.Model):
-    """A curated narrative in sections, made by one or more institutions."""
+class Exhibition(Reviewable):
+    """A curated narrative in sections, made by one or more institutions.
+
+    Drafted, reviewed and published like sites and artefacts (heritage_sites/services/
+    workflow.py); the curators and reviewers of any of its institutions move it."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     slug = models.SlugField(max_length=200, unique=True)
@@ -57,6 +61,18 @@ class Exhibition(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def publication_problems(self) -> list[str]:
+        if ExhibitionItem.objects.filter(section__exhibition=self).exists():
+            return []
+        return [
+            str(
+                _(
+                    "An exhibition needs at least one section with at least one item (an "
+                    "artefact, a site or a scan) before it can be published."
+                )
+            )
+        ]
 
 
 class ExhibitionSection(models.Model):

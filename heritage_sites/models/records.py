@@ -1,9 +1,10 @@
 """What stays of a record after it is renamed or deleted, so third parties can follow it.
 
-- ``SlugHistory``: every slug a site or artefact had; an old slug answers 301 to the current
-  one, so links made before a rename keep working. Public ids never change.
-- ``DeletedRecord``: a tombstone per deleted site, artefact or scan; ``?updated_since=`` lists
-  them so a mirror can remove what the museum removed.
+- ``SlugHistory``: every slug a site, artefact, route or exhibition had; an old slug answers
+  301 to the current one, so links made before a rename keep working. Public ids never change.
+- ``DeletedRecord``: a tombstone per deleted site, artefact, scan, route or exhibition; the
+  sites', artefacts' and scans' ``?updated_since=`` lists them so a mirror can remove what the
+  museum removed.
 
 Part of the models package (``heritage_sites.models``).
 """
@@ -17,6 +18,8 @@ class RecordKind(models.TextChoices):
     SITE = "site", "site"
     ARTEFACT = "artefact", "artefact"
     SCAN = "scan", "scan"
+    ROUTE = "route", "route"
+    EXHIBITION = "exhibition", "exhibition"
 
 
 class SlugHistory(models.Model):

@@ -18,7 +18,11 @@ from heritage_sites import geodesy
 
 # models.py imports this module at its end, once PublicationState exists.
 from heritage_sites.models.core import PublicationState
+from heritage_sites.models.workflow import Reviewable
 from heritage_sites.querysets import RouteQuerySet
+
+# A route is a journey: fewer stops than this is a place, not a route.
+MIN_PUBLISHED_STOPS = 2
 
 # A zone is where a visitor "has arrived": fifty kilometres is more than any property needs.
 MAX_ZONE_RADIUS_M = 50_000
@@ -37,8 +41,11 @@ class RouteTheme(models.Model):
         return self.name
 
 
-class Route(models.Model):
-    """An ordered journey over heritage sites, for visitors on the road with a phone."""
+class Route(Reviewable):
+    """An ordered journey over heritage sites, for visitors on the road with a phone.
+
+    Drafted, reviewed and published like sites and artefacts (heritage_sites/services/
+    workflow.py); its institution's curators and reviewers move it."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     slug = models.SlugField(max_length=200, unique=True)
@@ -65,6 +72,21 @@ class Route(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def publication_problems(self) -> list[str]:
+        problems = []
+        shown = self.stops.filter(site__state=PublicationState.PUBLISHED).count()
+        if shown < MIN_PUBLISHED_STOPS:
+            problems.append(
+                str(
+                    _(
+                        "A route needs at least two stops at published sites; this one has "
+                        "%(count)d. Add stops, or have their sites published first."
+                    )
+                    % {"count": shown}
+                )
+            )
+        return problems
 
 
 class RouteStop(models.Model):

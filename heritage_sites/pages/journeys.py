@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 
 from heritage_sites import geodesy
 from heritage_sites.api.serializers.exhibitions import exhibition_sections
 from heritage_sites.models import Artefact, Exhibition, HeritageSite, PublicationState, Route
 from heritage_sites.pages import text
 from heritage_sites.pages.render import map_settings, render_page
+from heritage_sites.pages.tombstones import gone_or_404
 from heritage_sites.services import exhibitions as exhibition_service
 from heritage_sites.services import routes as route_service
 from heritage_sites.services.journeys import journey_geojson
@@ -36,7 +36,9 @@ def route_list(request: HttpRequest) -> HttpResponse:
 
 
 def route_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    route = get_object_or_404(route_service.routes_with_stops(Route.objects.published()), slug=slug)
+    route = route_service.routes_with_stops(Route.objects.published()).filter(slug=slug).first()
+    if route is None:
+        return gone_or_404(request, Route, slug=slug)
     language = text.current_language()
     stops = _published_stops(route)
     legs = [
@@ -72,9 +74,10 @@ def exhibition_list(request: HttpRequest) -> HttpResponse:
 
 
 def exhibition_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    exhibition = get_object_or_404(
-        exhibition_service.exhibitions_with_content(Exhibition.objects.published()), slug=slug
-    )
+    published = exhibition_service.exhibitions_with_content(Exhibition.objects.published())
+    exhibition = published.filter(slug=slug).first()
+    if exhibition is None:
+        return gone_or_404(request, Exhibition, slug=slug)
     visible = exhibition_service.visible_for(VISITOR, exhibition)
     sections = exhibition_sections(exhibition, visible, request, text.current_language())
     context = {

@@ -8,11 +8,17 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 
-from heritage_sites.models import Artefact, HeritageSite, Scan
+from heritage_sites.models import Artefact, Exhibition, HeritageSite, Route, Scan
 from heritage_sites.pages.render import render_page
 from heritage_sites.services import tombstones
 
-KINDS = {"site": HeritageSite, "artefact": Artefact, "scan": Scan}
+KINDS = {
+    "site": HeritageSite,
+    "artefact": Artefact,
+    "scan": Scan,
+    "route": Route,
+    "exhibition": Exhibition,
+}
 
 
 def tombstone_page(request: HttpRequest, record) -> HttpResponse:

@@ -1,4 +1,5 @@
-"""Renames and deletions of sites, artefacts and scans, remembered for third parties.
+"""Renames and deletions of sites, artefacts, scans, routes and exhibitions, remembered for
+third parties.
 
 Every deletion goes through ``record_delete`` (admin, API), which writes a tombstone for the
 record and for every scan that goes with it, in the same transaction. A slug change goes
@@ -12,13 +13,21 @@ from django.db import transaction
 from heritage_sites.models import (
     Artefact,
     DeletedRecord,
+    Exhibition,
     HeritageSite,
     RecordKind,
+    Route,
     Scan,
     SlugHistory,
 )
 
-KINDS = {HeritageSite: RecordKind.SITE, Artefact: RecordKind.ARTEFACT, Scan: RecordKind.SCAN}
+KINDS = {
+    HeritageSite: RecordKind.SITE,
+    Artefact: RecordKind.ARTEFACT,
+    Scan: RecordKind.SCAN,
+    Route: RecordKind.ROUTE,
+    Exhibition: RecordKind.EXHIBITION,
+}
 
 
 def record_kind(instance) -> str:
@@ -48,13 +57,15 @@ def _tombstones(instance) -> list[DeletedRecord]:
 
 @transaction.atomic
 def record_delete(*, instance) -> None:
-    """Delete a site, artefact or scan, leaving a tombstone for it and what goes with it."""
+    """Delete a site, artefact, scan, route or exhibition, leaving a tombstone for it and for
+    what goes with it."""
     DeletedRecord.objects.bulk_create(_tombstones(instance))
     instance.delete()
 
 
 def record_slug_changed(*, instance, old_slug: str) -> None:
-    """Remember ``old_slug`` for the record (a site or an artefact) after a rename."""
+    """Remember ``old_slug`` for the record (a site, artefact, route or exhibition) after a
+    rename."""
     if not old_slug or old_slug == instance.slug:
         return
     kind = record_kind(instance)

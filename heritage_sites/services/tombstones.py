@@ -20,6 +20,8 @@ def _holders(record) -> str:
         return str(record.institution)
     if hasattr(record, "stewards"):
         return ", ".join(str(steward) for steward in record.stewards.all())
+    if hasattr(record, "institutions"):  # an exhibition: the institutions that made it
+        return ", ".join(str(maker) for maker in record.institutions.order_by("slug"))
     return ""
 
 

@@ -5,8 +5,9 @@ Each transition is fenced: the row is locked, its state checked, and the move wr
 who and when, in one transaction. The rule set (heritage_sites/permissions.py) says who may;
 the model's ``publication_problems()`` says whether it may be published yet.
 
-``grep -rn "def artefact_\\|def site_\\|def scan_"`` lists the named transitions; they all go
-through ``record_transition``. (``scan_publish`` in scan_processing.py is something else: it
+The named transitions (``site_submit``, ``artefact_withdraw``, ``route_publish``,
+``exhibition_reinstate``...) are at the end of this module; they all go through
+``record_transition``. (``scan_publish`` in scan_processing.py is something else: it
 stores a pipeline's outcome. The workflow's publication of a scan is ``scan_approve``.)
 """
 
@@ -109,7 +110,9 @@ def on_publication_changed(record: Model) -> None:
     """Called once a transition into or out of ``published`` has committed.
 
     The one place that follows a record's publication: derivative privacy (files becoming
-    public only with their subject), search and caches hook in here.
+    public only with their subject), search and caches hook in here. Routes and exhibitions
+    own no files of their own: a route pack is built for published routes only (services/
+    packs.py) and an exhibition's cover is a scan's poster, public with its scan.
     """
     if isinstance(record, Scan):
         derivatives.scan_derivatives_sync_visibility(scan=record)
@@ -185,3 +188,13 @@ scan_reject = _named("scan", "reject")
 scan_approve = _named("scan", "publish")
 scan_withdraw = _named("scan", "withdraw")
 scan_reinstate = _named("scan", "reinstate")
+route_submit = _named("route", "submit")
+route_reject = _named("route", "reject")
+route_publish = _named("route", "publish")
+route_withdraw = _named("route", "withdraw")
+route_reinstate = _named("route", "reinstate")
+exhibition_submit = _named("exhibition", "submit")
+exhibition_reject = _named("exhibition", "reject")
+exhibition_publish = _named("exhibition", "publish")
+exhibition_withdraw = _named("exhibition", "withdraw")
+exhibition_reinstate = _named("exhibition", "reinstate")

@@ -11,8 +11,11 @@ from heritage_sites.models import (
     ExhibitionItem,
     ExhibitionSection,
     Hotspot,
+    InstitutionRole,
+    PublicationState,
     Scan,
 )
+from heritage_sites.permissions import Role
 from tests.factories import (
     ArtefactFactory,
     DerivativeFactory,
@@ -99,3 +102,39 @@ def test_another_institutions_curator_cannot_open_the_item(client, item):
     InstitutionFactory(slug="elsewhere").curators.add(UserFactory(username="stranger"))
     url = reverse("admin:heritage_sites_exhibitionitem_change", args=[item.pk])
     assert client.get(url).status_code in (302, 403, 404)
+
+
+def test_a_reviewer_publishes_an_exhibition_with_the_admin_action(client, item):
+    exhibition = item.section.exhibition
+    home = exhibition.institutions.get()
+    Exhibition.objects.filter(pk=exhibition.pk).update(state=PublicationState.IN_REVIEW)
+    reviewer = UserFactory(username="exhibition-reviewer")
+    InstitutionRole.objects.create(institution=home, user=reviewer, role=Role.REVIEWER)
+    client.force_login(reviewer)
+    url = reverse("admin:heritage_sites_exhibition_changelist")
+    assert exhibition.title_en in client.get(url, {"queue": "mine"}).content.decode()
+    response = client.post(
+        url, {"action": "publish", "_selected_action": [exhibition.pk]}, follow=True
+    )
+    assert "1 record(s) done." in response.content.decode()
+    exhibition.refresh_from_db()
+    assert (exhibition.state, exhibition.published_by) == (PublicationState.PUBLISHED, reviewer)
+
+
+def test_an_empty_exhibition_is_refused_in_the_admin(client):
+    home = InstitutionFactory(slug="empty-home")
+    exhibition = Exhibition.objects.create(
+        slug="empty", title_en="Empty", state=PublicationState.IN_REVIEW
+    )
+    exhibition.institutions.add(home)
+    ExhibitionSection.objects.create(exhibition=exhibition, position=1, title_en="Nothing yet")
+    reviewer = UserFactory(username="exhibition-reviewer")
+    InstitutionRole.objects.create(institution=home, user=reviewer, role=Role.REVIEWER)
+    client.force_login(reviewer)
+    url = reverse("admin:heritage_sites_exhibition_changelist")
+    response = client.post(
+        url, {"action": "publish", "_selected_action": [exhibition.pk]}, follow=True
+    )
+    assert "at least one section with at least one item" in response.content.decode()
+    exhibition.refresh_from_db()
+    assert exhibition.state == PublicationState.IN_REVIEW

@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from heritage_sites.models import Route, RouteStop
+from heritage_sites.models import InstitutionRole, PublicationState, Route, RouteStop
+from heritage_sites.permissions import Role
 from tests.factories import (
     HeritageSiteFactory,
     InstitutionFactory,
@@ -56,7 +57,6 @@ def test_a_curator_adds_a_route_with_a_stop(curator):
             "slug": "by-admin",
             "title_en": "Added in the admin",
             "institution": home.pk,
-            "state": "draft",
             "stops-TOTAL_FORMS": "1",
             "stops-INITIAL_FORMS": "0",
             "stops-0-position": "1",
@@ -69,3 +69,56 @@ def test_a_curator_adds_a_route_with_a_stop(curator):
     route = Route.objects.get(slug="by-admin")
     assert route.created_by.username == "route-curator"
     assert RouteStop.objects.get(route=route).zone_radius_m == 300
+
+
+def _reviewer_of(client, institution, username="route-reviewer"):
+    user = UserFactory(username=username)
+    InstitutionRole.objects.create(institution=institution, user=user, role=Role.REVIEWER)
+    client.force_login(user)
+    return user
+
+
+def test_a_reviewer_publishes_a_route_from_the_review_queue(client):
+    home = InstitutionFactory(slug="route-home")
+    route = RouteFactory(slug="queued", institution=home, state=PublicationState.IN_REVIEW)
+    RouteStopFactory(route=route, position=1)
+    RouteStopFactory(route=route, position=2)
+    reviewer = _reviewer_of(client, home)
+    url = reverse("admin:heritage_sites_route_changelist")
+    queue = client.get(url, {"queue": "mine"}).content.decode()
+    assert route.title_en in queue
+    response = client.post(url, {"action": "publish", "_selected_action": [route.pk]}, follow=True)
+    assert "1 record(s) done." in response.content.decode()
+    route.refresh_from_db()
+    assert (route.state, route.published_by) == (PublicationState.PUBLISHED, reviewer)
+
+
+def test_a_route_with_too_few_stops_is_refused_in_the_admin(client):
+    home = InstitutionFactory(slug="route-home")
+    route = RouteFactory(slug="short", institution=home, state=PublicationState.IN_REVIEW)
+    _reviewer_of(client, home)
+    url = reverse("admin:heritage_sites_route_changelist")
+    response = client.post(url, {"action": "publish", "_selected_action": [route.pk]}, follow=True)
+    assert "at least two stops at published sites" in response.content.decode()
+    route.refresh_from_db()
+    assert route.state == PublicationState.IN_REVIEW
+
+
+def test_the_state_of_a_route_is_read_only_in_the_admin(curator):
+    client, home = curator
+    route = RouteFactory(slug="draft-route", institution=home, state=PublicationState.DRAFT)
+    url = reverse("admin:heritage_sites_route_change", args=[route.pk])
+    response = client.post(
+        url,
+        {
+            "slug": "draft-route",
+            "title_en": "Still a draft",
+            "institution": home.pk,
+            "state": "published",
+            "stops-TOTAL_FORMS": "0",
+            "stops-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    route.refresh_from_db()
+    assert (route.title_en, route.state) == ("Still a draft", PublicationState.DRAFT)

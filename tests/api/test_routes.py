@@ -211,8 +211,17 @@ def test_other_curators_and_anonymous_cannot_write(anon, outsider, owner, home):
     created = outsider.post("/api/v1/routes/", _route_payload(home.slug, site), format="json")
     assert created.status_code == 400
     assert "institution" in str(created.json())
-    patched = outsider.patch(f"/api/v1/routes/{route.slug}/", {"state": "draft"}, format="json")
+    patched = outsider.patch(
+        f"/api/v1/routes/{route.slug}/", {"title": {"en": "Mine now"}}, format="json"
+    )
     assert patched.status_code == 404
+    # Nobody moves a route by PATCH: see tests/workflow/test_route_and_exhibition_workflow.py.
+    for client in (outsider, anon):
+        assert client.post(f"/api/v1/routes/{route.slug}/withdraw/", {"note": "x"}).status_code in (
+            401,
+            403,
+            404,
+        )
 
 
 @pytest.mark.parametrize(
@@ -236,3 +245,13 @@ def test_bad_stops_are_a_400_in_words(owner, home, stop, message):
 
 def test_the_index_lists_routes(anon):
     assert anon.get("/api/v1/").json()["endpoints"]["routes"].endswith("/api/v1/routes/")
+
+
+def test_a_renamed_route_keeps_answering_at_its_old_slug(owner, home):
+    route = RouteFactory(slug="old-name", institution=home, state=PublicationState.DRAFT)
+    renamed = owner.patch("/api/v1/routes/old-name/", {"slug": "new-name"}, format="json")
+    assert renamed.status_code == 200, renamed.content
+    moved = owner.get("/api/v1/routes/old-name/")
+    assert moved.status_code == 301
+    assert moved["Location"].endswith("/api/v1/routes/new-name/")
+    assert Route.objects.get(pk=route.pk).slug == "new-name"

@@ -12,9 +12,12 @@ from heritage_sites.api.serializers.common import (
     public_url,
     validate_model,
 )
+from heritage_sites.api.serializers.rights import refuse_state_writes
 from heritage_sites.api.serializers.routes import localized_text
 from heritage_sites.api.serializers.sites import _curated_institutions, site_ref
+from heritage_sites.api.serializers.workflow import ReviewTrailSerializer
 from heritage_sites.models import Derivative, Exhibition, Institution
+from heritage_sites.permissions import may_work_on
 from heritage_sites.services import exhibitions as service
 
 
@@ -163,10 +166,24 @@ class ExhibitionListSerializer(serializers.ModelSerializer):
 class ExhibitionDetailSerializer(ExhibitionListSerializer):
     introduction = LocalizedField("introduction")
     sections = serializers.SerializerMethodField()
+    review = serializers.SerializerMethodField()
 
     class Meta(ExhibitionListSerializer.Meta):
-        fields = [*ExhibitionListSerializer.Meta.fields, "introduction", "sections", "created_at"]
+        fields = [
+            *ExhibitionListSerializer.Meta.fields,
+            "introduction",
+            "sections",
+            "review",
+            "created_at",
+        ]
         read_only_fields = fields
+
+    @extend_schema_field(ReviewTrailSerializer(allow_null=True))
+    def get_review(self, exhibition):
+        # Who moved it, and the reviewers' comments: for its institutions' members only.
+        if not may_work_on(self.context["request"].user, exhibition):
+            return None
+        return ReviewTrailSerializer(exhibition).data
 
     @extend_schema_field(serializers.ListField(child=serializers.DictField()))
     def get_sections(self, exhibition):
@@ -177,7 +194,8 @@ class ExhibitionDetailSerializer(ExhibitionListSerializer):
 
 class ExhibitionWriteSerializer(serializers.ModelSerializer):
     """A curator's exhibition. Sections, items and hotspots are placed in the admin, where a
-    hotspot is put on the model by clicking on it."""
+    hotspot is put on the model by clicking on it. Its state changes through the workflow
+    endpoints, never by a write."""
 
     title = TranslationsField("title", max_length=300)
     introduction = TranslationsField("introduction", required=False)
@@ -188,7 +206,7 @@ class ExhibitionWriteSerializer(serializers.ModelSerializer):
     class Meta:
         model = Exhibition
         validators = []
-        fields = ["slug", "title", "introduction", "institutions", "state"]
+        fields = ["slug", "title", "introduction", "institutions"]
 
     def validate_institutions(self, value):
         if not value:
@@ -199,6 +217,7 @@ class ExhibitionWriteSerializer(serializers.ModelSerializer):
         return value
 
     def validate(self, attrs):
+        refuse_state_writes(self, self.initial_data)
         scalar = {k: v for k, v in attrs.items() if k != "institutions"}
         instance = self.instance or Exhibition(created_by=self.context["request"].user)
         validate_model(instance, scalar, exclude=[])

@@ -14,8 +14,11 @@ from heritage_sites.api.serializers.common import (
     public_url,
     validate_model,
 )
+from heritage_sites.api.serializers.rights import refuse_state_writes
 from heritage_sites.api.serializers.sites import _curated_institutions, site_ref
+from heritage_sites.api.serializers.workflow import ReviewTrailSerializer
 from heritage_sites.models import HeritageSite, Institution, Route, RouteStop, RouteTheme
+from heritage_sites.permissions import may_work_on
 from heritage_sites.services import routes as route_service
 
 
@@ -114,6 +117,7 @@ class RouteDetailSerializer(RouteListSerializer):
     suggested_minutes = serializers.SerializerMethodField()
     links = serializers.SerializerMethodField()
     pack = serializers.SerializerMethodField()
+    review = serializers.SerializerMethodField()
 
     class Meta(RouteListSerializer.Meta):
         fields = [
@@ -124,9 +128,17 @@ class RouteDetailSerializer(RouteListSerializer):
             "legs",
             "links",
             "pack",
+            "review",
             "created_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(ReviewTrailSerializer(allow_null=True))
+    def get_review(self, route):
+        # Who moved it, and the reviewers' comments: for the institution's members only.
+        if not may_work_on(self.context["request"].user, route):
+            return None
+        return ReviewTrailSerializer(route).data
 
     @extend_schema_field(serializers.ListField(child=serializers.DictField()))
     def get_stops(self, route):
@@ -175,7 +187,8 @@ class StopWriteSerializer(serializers.Serializer):
 
 
 class RouteWriteSerializer(serializers.ModelSerializer):
-    """A curator's route: the stops are given in order and replace the old ones."""
+    """A curator's route: the stops are given in order and replace the old ones. Its state
+    changes through the workflow endpoints, never by a write."""
 
     title = TranslationsField("title", max_length=300)
     description = TranslationsField("description", required=False)
@@ -190,7 +203,7 @@ class RouteWriteSerializer(serializers.ModelSerializer):
     class Meta:
         model = Route
         validators = []
-        fields = ["slug", "title", "description", "institution", "themes", "state", "stops"]
+        fields = ["slug", "title", "description", "institution", "themes", "stops"]
 
     def validate_institution(self, institution):
         if not _curated_institutions(self.context["request"]).filter(pk=institution.pk).exists():
@@ -205,6 +218,7 @@ class RouteWriteSerializer(serializers.ModelSerializer):
         return stops
 
     def validate(self, attrs):
+        refuse_state_writes(self, self.initial_data)
         scalar = {k: v for k, v in attrs.items() if k not in ("themes", "stops")}
         instance = self.instance or Route(created_by=self.context["request"].user)
         validate_model(instance, scalar, exclude=[])

@@ -57,7 +57,7 @@ class ReviewTrailSerializer(serializers.Serializer):
 
 
 class QueueEntrySerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=["site", "artefact", "scan"])
+    kind = serializers.ChoiceField(choices=["site", "artefact", "scan", "route", "exhibition"])
     id = serializers.UUIDField()
     title = serializers.CharField()
     url = serializers.URLField()

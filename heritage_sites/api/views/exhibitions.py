@@ -9,6 +9,7 @@ from heritage_sites.api.serializers.exhibitions import (
     ExhibitionListSerializer,
     ExhibitionWriteSerializer,
 )
+from heritage_sites.api.views.workflow import WorkflowActionsMixin
 from heritage_sites.models import Derivative, Exhibition, Scan
 from heritage_sites.services import exhibitions as service
 
@@ -19,7 +20,9 @@ from heritage_sites.services import exhibitions as service
         "summary": "An exhibition with its sections, items, models, hotspots and guided tours",
         "description": "Hotspots are stored in the scan original's coordinates and given here "
         "both as stored and mapped onto the current web model (metres, Y up), with "
-        "model-viewer's attribute strings.",
+        "model-viewer's attribute strings. Drafts answer 404 to everyone but the members of "
+        "the institutions that made them; a withdrawn exhibition answers 410 with its "
+        "tombstone.",
     },
     write=ExhibitionWriteSerializer,
     detail=ExhibitionDetailSerializer,
@@ -28,7 +31,7 @@ from heritage_sites.services import exhibitions as service
     change="Change fields of an exhibition your institution made",
     tags=["exhibitions"],
 )
-class ExhibitionViewSet(CuratedRecordViewSet):
+class ExhibitionViewSet(WorkflowActionsMixin, CuratedRecordViewSet):
     ordering_fields = {"slug": "slug", "created": "created_at", "updated": "updated_at"}
     default_ordering = "slug"
     list_serializer_class = ExhibitionListSerializer
@@ -36,11 +39,7 @@ class ExhibitionViewSet(CuratedRecordViewSet):
     write_serializer_class = ExhibitionWriteSerializer
 
     def get_queryset(self):
-        user = self.request.user
-        if self.action in self.write_actions:
-            exhibitions = Exhibition.objects.editable_by(user)
-        else:
-            exhibitions = Exhibition.objects.visible_to(user)
+        exhibitions = self.records_for(Exhibition)
         if self.action == "list":
             # The cover and institutions of each row: one query each, not one per row.
             return exhibitions.select_related("cover").prefetch_related("institutions")

@@ -26,6 +26,7 @@ from heritage_sites.api.serializers.routes import (
     visible_stops,
 )
 from heritage_sites.api.views.packs import PackActionsMixin, PackQuery
+from heritage_sites.api.views.workflow import WorkflowActionsMixin
 from heritage_sites.models import HeritageSite, Route
 from heritage_sites.services import routes as route_service
 
@@ -41,7 +42,8 @@ class NextQuery(forms.Form):
     retrieve={
         "summary": "A route with its stops, legs and trigger zones",
         "description": "Distances in metres along great circles, initial bearings in degrees "
-        "from true north. Drafts answer 404 to everyone but their institution's curators.",
+        "from true north. Drafts answer 404 to everyone but their institution's members; a "
+        "withdrawn route answers 410 with its tombstone.",
     },
     write=RouteWriteSerializer,
     detail=RouteDetailSerializer,
@@ -50,7 +52,7 @@ class NextQuery(forms.Form):
     change="Change fields of a route of your institution",
     tags=["routes"],
 )
-class RouteViewSet(PackActionsMixin, CuratedRecordViewSet):
+class RouteViewSet(WorkflowActionsMixin, PackActionsMixin, CuratedRecordViewSet):
     action_parameters = {
         "next_stop": set(NextQuery.base_fields),
         "pack": set(PackQuery.base_fields),
@@ -62,11 +64,7 @@ class RouteViewSet(PackActionsMixin, CuratedRecordViewSet):
     write_serializer_class = RouteWriteSerializer
 
     def get_queryset(self):
-        user = self.request.user
-        if self.action in self.write_actions:
-            routes = Route.objects.editable_by(user)
-        else:
-            routes = Route.objects.visible_to(user)
+        routes = self.records_for(Route)
         # Stops with their sites and the themes in one query each, not one per route.
         return route_service.routes_with_stops(routes)
 

@@ -1,5 +1,5 @@
-"""The publication workflow in the API: transition endpoints on sites, artefacts and scans,
-410 tombstones for withdrawn records, and the reviewers' queue.
+"""The publication workflow in the API: transition endpoints on sites, artefacts, scans,
+routes and exhibitions, 410 tombstones for withdrawn records, and the reviewers' queue.
 
 ``POST /api/v1/<records>/{ref}/submit/`` (and ``reject``, ``publish``, ``withdraw``,
 ``reinstate``) replace changing ``state`` by PATCH: each is one fenced service call.
@@ -27,7 +27,7 @@ from heritage_sites.api.serializers.workflow import (
     TransitionSerializer,
     queue_entry,
 )
-from heritage_sites.models import Artefact, HeritageSite, Institution, Scan
+from heritage_sites.models import Artefact, Exhibition, HeritageSite, Institution, Route, Scan
 from heritage_sites.services import tombstones
 from heritage_sites.services.workflow import TransitionRefused, record_transition
 
@@ -131,7 +131,8 @@ class WorkflowActionsMixin:
     @extend_schema(
         summary="Publish a record in review (reviewers)",
         description="409 with what is missing when a publication gate is closed: a scan must "
-        "be ready, have a licence and a poster; an artefact a licence and a rights holder.",
+        "be ready, have a licence and a poster; an artefact a licence and a rights holder; a "
+        "route two stops at published sites; an exhibition a section with an item.",
         request=TransitionSerializer,
     )
     @action(detail=True, methods=["post"], parser_classes=PARSERS)
@@ -208,6 +209,8 @@ class ReviewQueueView(MuseumAPIMixin, APIView):
                     "sites": QueueEntrySerializer(many=True),
                     "artefacts": QueueEntrySerializer(many=True),
                     "scans": QueueEntrySerializer(many=True),
+                    "routes": QueueEntrySerializer(many=True),
+                    "exhibitions": QueueEntrySerializer(many=True),
                 },
             ),
             401: ProblemSerializer,
@@ -231,6 +234,8 @@ class ReviewQueueView(MuseumAPIMixin, APIView):
         scans = Scan.objects.awaiting_review_by(user).select_related(
             "submitted_by", "artefact", "site"
         )
+        routes = Route.objects.awaiting_review_by(user).select_related("submitted_by")
+        exhibitions = Exhibition.objects.awaiting_review_by(user).select_related("submitted_by")
         slug = request.query_params.get("institution")
         if slug:
             institution = Institution.objects.filter(slug=slug).first()
@@ -243,6 +248,8 @@ class ReviewQueueView(MuseumAPIMixin, APIView):
             scans = scans.filter(artefact__institution=institution) | scans.filter(
                 site__stewards=institution
             )
+            routes = routes.filter(institution=institution)
+            exhibitions = exhibitions.filter(institutions=institution)
         limit = 200
         body = {
             "sites": [
@@ -255,6 +262,13 @@ class ReviewQueueView(MuseumAPIMixin, APIView):
             "scans": [
                 queue_entry(s, "scan", request)
                 for s in scans.distinct().order_by("submitted_at")[:limit]
+            ],
+            "routes": [
+                queue_entry(r, "route", request) for r in routes.order_by("submitted_at")[:limit]
+            ],
+            "exhibitions": [
+                queue_entry(e, "exhibition", request)
+                for e in exhibitions.order_by("submitted_at")[:limit]
             ],
         }
         response = Response(body)
