@@ -35,6 +35,19 @@ class _Quiet(WSGIRequestHandler):
         pass
 
 
+def _one_at_a_time(app):
+    """The server's threads share one in-memory SQLite connection, which is not safe to use
+    from two threads at once (a page's posters, fetched together, failed with 404 and 500):
+    the app runs one request at a time while the sockets stay concurrent."""
+    lock = threading.Lock()
+
+    def serialized(environ, start_response):
+        with lock:
+            return app(environ, start_response)
+
+    return serialized
+
+
 @pytest.fixture(scope="module")
 def museum(request, django_db_blocker, tmp_path_factory):
     """The demo museum, its scans processed, served on 127.0.0.1 by the real WSGI app."""
@@ -72,7 +85,7 @@ def museum(request, django_db_blocker, tmp_path_factory):
         httpd = ThreadedWSGIServer(
             ("127.0.0.1", 0), _Quiet, allow_reuse_address=False, connections_override=shared
         )
-        httpd.set_app(get_wsgi_application())
+        httpd.set_app(_one_at_a_time(get_wsgi_application()))
         thread = threading.Thread(target=httpd.serve_forever, daemon=True)
         thread.start()
         try:
