@@ -46,6 +46,7 @@ def home(request: HttpRequest) -> HttpResponse:
         )
         .order_by("name_en", "pk")
     )
+    maps.with_page_urls(properties)
     for site in properties:
         site.corridor_ids = [corridor.pk for corridor in site.corridor_list]
     corridors = list(Corridor.objects.order_by("name_en"))

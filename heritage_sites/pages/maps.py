@@ -10,6 +10,16 @@ from heritage_sites.models import Corridor, HeritageSite
 from heritage_sites.pages import text
 
 
+def with_page_urls(sites: list[HeritageSite]) -> list[HeritageSite]:
+    """Each site's page URL in ``page_url``, from one reverse() for all of them (a list of
+    properties reversed one URL per row, twice: in the list and in the map)."""
+    marker = "slug-placeholder"
+    prefix = reverse("pages:site", kwargs={"slug": marker}).removesuffix(f"{marker}/")
+    for site in sites:
+        site.page_url = f"{prefix}{site.slug}/"
+    return sites
+
+
 def site_point(site: HeritageSite, *, url: bool = True) -> dict:
     name = text.localized(site, "name")
     point = {
@@ -20,7 +30,9 @@ def site_point(site: HeritageSite, *, url: bool = True) -> dict:
         "lon": float(site.longitude),
     }
     if url:
-        point["url"] = reverse("pages:site", kwargs={"slug": site.slug})
+        point["url"] = getattr(site, "page_url", None) or reverse(
+            "pages:site", kwargs={"slug": site.slug}
+        )
     return point
 
 
