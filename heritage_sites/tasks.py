@@ -4,7 +4,7 @@ import smtplib
 
 from celery import shared_task
 
-from heritage_sites.services import access_requests, packs, scan_processing
+from heritage_sites.services import access_requests, bulk, packs, scan_processing
 
 
 @shared_task(
@@ -41,3 +41,9 @@ def send_mail(self, subject: str, body: str, to: list[str]) -> None:
         access_requests.mail_send(subject=subject, body=body, to=to)
     except (smtplib.SMTPException, OSError) as exc:
         raise self.retry(exc=exc, countdown=min(3600, 60 * 2**self.request.retries)) from exc
+
+
+@shared_task(ignore_result=True, acks_late=True, soft_time_limit=3600, time_limit=3660)
+def run_import(job_id: int) -> str | None:
+    """Check (and unless a dry run, write) the rows of one import job."""
+    return bulk.import_job_run(job_id=job_id)

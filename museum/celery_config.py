@@ -61,6 +61,8 @@ task_queues = tuple(
     Queue(name, Exchange(name), routing_key=name) for name in ("scans", "maintenance")
 )
 task_default_queue = "scans"
+# Imports and route packs go to the default queue (the scan workers): a long import must not
+# hold up the reaper on the small maintenance worker.
 task_routes = {
     "heritage_sites.tasks.reap_scans": {"queue": "maintenance"},
     "heritage_sites.tasks.send_mail": {"queue": "maintenance"},

@@ -379,6 +379,8 @@ SPECTACULAR_SETTINGS = {
         "InstitutionKindEnum": "heritage_sites.models.Institution.Kind",
         "DerivativeKindEnum": "heritage_sites.models.Derivative.Kind",
         "TextDirectionEnum": [("ltr", "ltr"), ("rtl", "rtl")],
+        "ImportKindEnum": "heritage_sites.models.ImportJob.Kind",
+        "ImportStateEnum": "heritage_sites.models.ImportJob.State",
     },
     "TAGS": [
         {"name": "sites", "description": "World Heritage properties and component sites."},
@@ -386,6 +388,7 @@ SPECTACULAR_SETTINGS = {
         {"name": "scans", "description": "3D scans, their processing state and files."},
         {"name": "routes", "description": "Routes over the sites, navigation, offline packs."},
         {"name": "exhibitions", "description": "Curated exhibitions with 3D hotspots."},
+        {"name": "imports", "description": "Bulk imports of sites and artefacts (curators)."},
     ],
 }
 

@@ -9,6 +9,7 @@ from heritage_sites.api.views import catalogue, direct_upload, workflow
 from heritage_sites.api.views.access_requests import AccessRequestViewSet
 from heritage_sites.api.views.artefacts import ArtefactViewSet
 from heritage_sites.api.views.exhibitions import ExhibitionViewSet
+from heritage_sites.api.views.imports import ImportJobViewSet
 from heritage_sites.api.views.journeys import JourneyView
 from heritage_sites.api.views.routes import RouteViewSet
 from heritage_sites.api.views.scans import ScanViewSet
@@ -25,6 +26,7 @@ router.register("scans", ScanViewSet, basename="scan")
 router.register("routes", RouteViewSet, basename="route")
 router.register("exhibitions", ExhibitionViewSet, basename="exhibition")
 router.register("access-requests", AccessRequestViewSet, basename="access-request")
+router.register("imports", ImportJobViewSet, basename="import")
 
 v1 = [
     path("", catalogue.IndexView.as_view(), name="index"),

@@ -7,6 +7,7 @@ told with them. One module per sub-domain; everything is importable from here.
 - exhibitions.py: exhibitions, their sections, items and hotspots, and relic journeys
 - records.py: what stays of a renamed or deleted record (slug history, tombstones)
 - people.py: roles in institutions, requests for originals and the log of their downloads
+- imports.py: bulk imports of sites and artefacts run by the worker
 """
 
 from heritage_sites.models.core import (
@@ -29,6 +30,7 @@ from heritage_sites.models.exhibitions import (
     Hotspot,
     ProvenanceEvent,
 )
+from heritage_sites.models.imports import ImportJob
 from heritage_sites.models.people import (
     AccessRequest,
     DownloadLog,
@@ -54,6 +56,7 @@ __all__ = [
     "ExhibitionSection",
     "HeritageSite",
     "Hotspot",
+    "ImportJob",
     "Institution",
     "InstitutionRole",
     "Licence",

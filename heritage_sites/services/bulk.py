@@ -12,14 +12,28 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
+from celery import current_app
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 
-from heritage_sites.models import Artefact, Country, HeritageSite, Institution, PublicationState
+from heritage_sites import permissions
+from heritage_sites.models import (
+    Artefact,
+    Country,
+    HeritageSite,
+    ImportJob,
+    Institution,
+    PublicationState,
+)
 from heritage_sites.rights import SHORT_CODES, licence_uri
+
+logger = logging.getLogger(__name__)
 
 # File column -> model field, per kind of record.
 COLUMNS = {
@@ -273,3 +287,121 @@ def export_json(kind: str, records: Iterable) -> str:
 def export_jsonl(kind: str, records: Iterable) -> Iterator[str]:
     for record in records:
         yield json.dumps({"kind": kind, **_export_row(kind, record)}, ensure_ascii=False) + "\n"
+
+
+# --- Imports in the worker ------------------------------------------------------------------
+
+RUN_IMPORT_TASK = "heritage_sites.tasks.run_import"
+FORMATS = (".csv", ".jsonl", ".json")
+
+
+class ImportRefused(Exception):
+    """The import cannot start; the message says why and what to do."""
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.status = status
+
+
+def import_job_create(
+    *, data: bytes, filename: str, kind: str, institution: Institution, dry_run: bool, by
+) -> ImportJob:
+    """Keep the file, count its rows and queue the job (the worker checks and writes them).
+
+    An unreadable file is refused here, at once; the rows' problems are the job's report.
+    """
+    curated = permissions.institution_ids_with(by, permissions.Role.CURATOR)
+    if curated is not None and institution.pk not in curated:
+        raise ImportRefused(
+            f"You are not a curator of {institution}: import into an institution you curate.",
+            status=403,
+        )
+    extension = next((ext for ext in FORMATS if filename.lower().endswith(ext)), None)
+    if extension is None:
+        raise ImportRefused("Give a .csv, .json or .jsonl file.")
+    try:
+        rows = read_rows(data, filename)
+    except UnreadableFile as exc:
+        raise ImportRefused(str(exc)) from None
+    if not rows:
+        raise ImportRefused("The file holds no rows to import.")
+    job = ImportJob(
+        kind=kind,
+        institution=institution,
+        dry_run=dry_run,
+        filename=filename[-255:],
+        file_format=extension.lstrip("."),
+        rows_total=len(rows),
+        created_by=by,
+    )
+    with transaction.atomic():
+        job.file.save("rows", ContentFile(data), save=False)
+        job.save()
+        transaction.on_commit(lambda: _enqueue_import(job.pk))
+    return job
+
+
+def _enqueue_import(job_id: int) -> None:
+    try:
+        current_app.tasks[RUN_IMPORT_TASK].delay(job_id)
+    except Exception:
+        logger.exception("Could not queue import job %s", job_id)
+        ImportJob.objects.filter(pk=job_id, state=ImportJob.State.QUEUED).update(
+            state=ImportJob.State.FAILED,
+            failure_reason="The worker could not be reached: send the file again later.",
+            finished_at=timezone.now(),
+        )
+
+
+def _report_json(report: ImportReport) -> dict:
+    return {
+        "summary": report.summary(),
+        "total": report.total,
+        "created": report.created,
+        "updated": report.updated,
+        "refused_rows": report.refused_rows,
+        "problems": [
+            {"row": p.row, "column": p.column, "message": p.message} for p in report.problems
+        ],
+    }
+
+
+def import_job_run(*, job_id: int) -> str | None:
+    """Run one queued job: claim it, check (and write) its rows, keep the report."""
+    claimed = ImportJob.objects.filter(pk=job_id, state=ImportJob.State.QUEUED).update(
+        state=ImportJob.State.RUNNING, started_at=timezone.now()
+    )
+    if not claimed:
+        return None  # already run (a message delivered twice), or gone
+    job = ImportJob.objects.select_related("institution", "created_by").get(pk=job_id)
+    # Progress is written about a hundred times per job, not once per row.
+    step = max(1, job.rows_total // 100)
+
+    def progress(done: int, total: int) -> None:
+        if done == total or done % step == 0:
+            ImportJob.objects.filter(pk=job_id).update(rows_done=done)
+
+    try:
+        with job.file.open("rb") as handle:
+            rows = read_rows(handle.read(), job.filename)
+        report = records_import(
+            kind=job.kind,
+            rows=rows,
+            by=job.created_by,
+            institution=job.institution,
+            dry_run=job.dry_run,
+            progress=progress,
+        )
+    except UnreadableFile as exc:
+        state, values = ImportJob.State.FAILED, {"failure_reason": str(exc)}
+    except Exception:
+        logger.exception("Import job %s failed", job_id)
+        state = ImportJob.State.FAILED
+        values = {
+            "failure_reason": "The import stopped on an internal error; no row after "
+            "the last one counted was read. Send the file again, or tell the museum."
+        }
+    else:
+        state, values = ImportJob.State.DONE, {"report": _report_json(report)}
+    ImportJob.objects.filter(pk=job_id).update(state=state, finished_at=timezone.now(), **values)
+    return state
