@@ -7,7 +7,8 @@ import pytest
 import requests
 from rest_framework.authtoken.models import Token
 
-from heritage_sites.models import PublicationState, Scan
+from heritage_sites.models import InstitutionRole, PublicationState, Scan
+from heritage_sites.permissions import Role
 from tests.factories import ArtefactFactory, InstitutionFactory, UserFactory
 from tests.integration.client import Curator, corpus_or_generated_mesh, wait_final
 from tests.integration.conftest import FIGURES, needs_stack
@@ -36,6 +37,19 @@ def test_an_uploaded_scan_is_processed_and_served_from_the_bucket(stack, on_fail
     assert scan.state == Scan.State.READY, (scan.state, scan.failure_reason, stack.logs())
     FIGURES["scans_processed"] += 1
 
+    # Published through the workflow: the curator submits, a reviewer of the institution
+    # publishes (its files move under public/ then).
+    reviewer_user = UserFactory()
+    InstitutionRole.objects.create(
+        institution=artefact.institution, user=reviewer_user, role=Role.REVIEWER
+    )
+    reviewer = Curator(stack.web_url, Token.objects.create(user=reviewer_user).key)
+    for client, action in ((curator, "submit"), (reviewer, "publish")):
+        moved = client.session.post(
+            f"{stack.web_url}/api/v1/scans/{scan.public_id}/{action}/", json={}, timeout=60
+        )
+        assert moved.status_code == 200, (action, moved.text)
+
     # The original: in the bucket under private/, intact, and not readable anonymously.
     key = f"private/{scan.original.name}"
     stored = stack.s3.get_object(Bucket=stack.bucket, Key=key)["Body"].read()
@@ -52,7 +66,7 @@ def test_an_uploaded_scan_is_processed_and_served_from_the_bucket(stack, on_fail
     assert downloaded.status_code == 200
     assert hashlib.sha256(downloaded.content).hexdigest() == sha256
 
-    # An outsider, even for a published artefact, gets no link.
+    # An outsider, even for a published scan, gets no link.
     outsider = Curator(stack.web_url, Token.objects.create(user=UserFactory()).key)
     assert outsider.original_link(scan.public_id).status_code == 403
     anonymous = requests.get(f"{stack.web_url}/api/v1/scan-originals/{scan.public_id}/", timeout=10)
