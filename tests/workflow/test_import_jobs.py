@@ -47,8 +47,9 @@ def test_a_dry_run_in_the_worker_lists_every_problem_and_changes_nothing(
     assert {a.state for a in Artefact.objects.all()} == {"draft"}
 
 
-def test_progress_is_written_as_the_rows_are_checked(people, home):
-    job = bulk.import_job_create(
+def _queued_job(people, home) -> ImportJob:
+    """A dry run of the fixed file by the home curator, queued (the worker has not run it)."""
+    return bulk.import_job_create(
         data=FIXED.encode(),
         filename="artefacts.csv",
         kind="artefact",
@@ -56,6 +57,10 @@ def test_progress_is_written_as_the_rows_are_checked(people, home):
         dry_run=True,
         by=people["curator"],
     )
+
+
+def test_progress_is_written_as_the_rows_are_checked(people, home):
+    job = _queued_job(people, home)
     seen = []
     original = bulk.records_import
 
@@ -96,14 +101,7 @@ def test_refusals_say_what_to_do(people, home, other):
 
 
 def test_jobs_are_seen_by_the_institutions_curators_only(people, home):
-    job = bulk.import_job_create(
-        data=FIXED.encode(),
-        filename="artefacts.csv",
-        kind="artefact",
-        institution=home,
-        dry_run=True,
-        by=people["curator"],
-    )
+    job = _queued_job(people, home)
     url = f"/api/v1/imports/{job.public_id}/"
     assert api_as(people["reviewer"]).get(url).status_code == 200
     assert api_as(people["other_reviewer"]).get(url).status_code == 404
