@@ -65,25 +65,32 @@ class HeritageSiteQuerySet(WorkflowQuerySet):
         return through.objects.filter(institution_id__in=institution_ids).values("heritagesite_id")
 
 
-class ArtefactQuerySet(WorkflowQuerySet):
-    def published(self) -> ArtefactQuerySet:
+class InstitutionOwnedQuerySet(WorkflowQuerySet):
+    """Records that belong to one institution (artefacts, routes): its curators see and edit
+    its drafts."""
+
+    def published(self) -> models.QuerySet:
         return self.filter(state=PUBLISHED)
 
-    def visible_to(self, user) -> ArtefactQuerySet:
-        """Published artefacts, plus the drafts of the user's own institutions."""
+    def visible_to(self, user) -> models.QuerySet:
+        """Published records, plus the drafts of the user's own institutions (all for staff)."""
         institution_ids = curated_institution_ids(user)
         if institution_ids is None:
             return self
         return self.filter(models.Q(state=PUBLISHED) | models.Q(institution__in=institution_ids))
 
-    def editable_by(self, user) -> ArtefactQuerySet:
+    def editable_by(self, user) -> models.QuerySet:
         institution_ids = curated_institution_ids(user)
         if institution_ids is None:
             return self
         return self.filter(institution__in=institution_ids)
 
-    def editable_by_ids(self, institution_ids: list[int]) -> ArtefactQuerySet:
+    def editable_by_ids(self, institution_ids: list[int]) -> models.QuerySet:
         return self.filter(institution__in=institution_ids).values("pk")
+
+
+class ArtefactQuerySet(InstitutionOwnedQuerySet):
+    """Artefacts belong to the institution that holds them."""
 
 
 class ScanQuerySet(WorkflowQuerySet):
@@ -125,27 +132,8 @@ class ScanQuerySet(WorkflowQuerySet):
         return models.Q(artefact__institution__in=institution_ids) | models.Q(site__in=stewarded)
 
 
-class RouteQuerySet(WorkflowQuerySet):
+class RouteQuerySet(InstitutionOwnedQuerySet):
     """Routes belong to one institution, as artefacts do."""
-
-    def published(self) -> RouteQuerySet:
-        return self.filter(state=PUBLISHED)
-
-    def visible_to(self, user) -> RouteQuerySet:
-        """Published routes, plus the drafts of the user's own institutions (all for staff)."""
-        institution_ids = curated_institution_ids(user)
-        if institution_ids is None:
-            return self
-        return self.filter(models.Q(state=PUBLISHED) | models.Q(institution__in=institution_ids))
-
-    def editable_by(self, user) -> RouteQuerySet:
-        institution_ids = curated_institution_ids(user)
-        if institution_ids is None:
-            return self
-        return self.filter(institution__in=institution_ids)
-
-    def editable_by_ids(self, institution_ids: list[int]) -> RouteQuerySet:
-        return self.filter(institution__in=institution_ids).values("pk")
 
 
 class ExhibitionQuerySet(WorkflowQuerySet):
