@@ -90,9 +90,12 @@ def facet_counts(queryset, names: list[str]) -> dict[str, dict[str, int]]:
                 ("true" if value else "false"): n for value, n in rows
             }
             continue
+        # Count, not count distinct: every path is a column, a foreign key or a many-to-many
+        # whose pairs are unique, so a record comes once per value (a DISTINCT would sort
+        # every matching row).
         rows = (
             matching.values(path)
-            .annotate(n=Count("pk", distinct=True))
+            .annotate(n=Count("pk"))
             .order_by("-n", path)
             .values_list(path, "n")
         )

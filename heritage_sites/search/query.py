@@ -6,8 +6,8 @@ Chinese words are common) a LIKE on the same indexed text.
 
 PostgreSQL: each language's columns against a text-search configuration with a stemmer where
 PostgreSQL has one (English, Russian, Arabic, Turkish, French), and for Chinese and Persian,
-which have none, substring and pg_trgm word-similarity matching (GIN trigram indexes from
-migration 0003).
+which have none, substring and pg_trgm word-similarity matching: each a scan of an expression
+index (search/sql.py, migrations 0003 and 0015), the matches joined by one UNION.
 """
 
 from __future__ import annotations
@@ -17,11 +17,10 @@ from django.db import connections, models
 from django.db.models.expressions import RawSQL
 from modeltranslation.utils import build_localized_fieldname
 
+from heritage_sites.search import sql
 from heritage_sites.search.sql import SEARCH_INDEXES
 
 MAX_QUERY_LENGTH = 200
-PG_CONFIGS = {"en": "english", "ru": "russian", "ar": "arabic", "tr": "turkish", "fr": "french"}
-TRIGRAM_LANGUAGES = ("zh-hans", "fa")
 TRIGRAM_THRESHOLD = 0.4
 
 
@@ -46,7 +45,7 @@ def search(queryset: models.QuerySet, text: str) -> models.QuerySet:
     if vendor == "sqlite":
         return queryset.filter(pk__in=_sqlite_matches(index, words))
     if vendor == "postgresql":
-        return queryset.filter(_postgres_condition(queryset.model, index, " ".join(words), words))
+        return queryset.filter(pk__in=_postgres_matches(index, " ".join(words), words))
     return queryset.filter(_substring_condition(index, words))
 
 
@@ -59,9 +58,8 @@ def _sqlite_matches(index, words: list[str]) -> RawSQL:
         params.append(" AND ".join('"' + w.replace('"', '""') + '"' for w in long_words))
     for word in words:
         if len(word) < 3:
-            escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             clauses.append("body LIKE %s ESCAPE '\\'")
-            params.append(f"%{escaped}%")
+            params.append(f"%{_like_escaped(word)}%")
     where = " AND ".join(clauses)
     return RawSQL(f"SELECT rowid FROM {index.fts_table} WHERE {where}", params)
 
@@ -82,30 +80,43 @@ def _substring_condition(index, words: list[str]) -> models.Q:
     return condition
 
 
-def _postgres_condition(model, index, text: str, words: list[str]) -> models.Q:
-    # PostgreSQL only: the import needs psycopg, which the SQLite default does not load.
-    from django.contrib.postgres.search import SearchQuery, SearchVector, TrigramWordSimilarity
-
-    rows = model._base_manager
-    condition = models.Q()
+def _postgres_matches(index, text: str, words: list[str]) -> RawSQL:
+    """The ids that match, as one UNION of index scans: a text-search document per stemmed
+    language, and for Chinese and Persian every word as a substring or the text as a similar
+    word (pg_trgm word similarity, threshold set per connection: see configure_postgres)."""
+    branches, params = [], []
     for code in _languages():
-        columns = [build_localized_fieldname(field, code) for field in index.fields]
-        config = PG_CONFIGS.get(code.split("-")[0])
-        if config:
-            vector = SearchVector(*columns, config=config)
-            query = SearchQuery(text, config=config, search_type="websearch")
-            matches = rows.alias(search_vector=vector).filter(search_vector=query)
-            condition |= models.Q(pk__in=matches.values("pk"))
-        if code in TRIGRAM_LANGUAGES:
-            for column in columns:
-                substring = models.Q()
-                for word in words:
-                    substring &= models.Q(**{f"{column}__icontains": word})
-                similar = rows.alias(similarity=TrigramWordSimilarity(text, column)).filter(
-                    similarity__gte=TRIGRAM_THRESHOLD
-                )
-                condition |= substring | models.Q(pk__in=similar.values("pk"))
-    return condition
+        lang = code.replace("-", "_")
+        if lang in sql.PG_CONFIGS:
+            config = sql.PG_CONFIGS[lang]
+            branches.append(
+                f"SELECT id FROM {index.table} WHERE {sql.pg_document(index, lang)} "
+                f"@@ websearch_to_tsquery('{config}'::regconfig, %s)"
+            )
+            params.append(text)
+        if lang in sql.PG_TRIGRAM_LANGUAGES:
+            for field in index.fields:
+                column = f"{field}_{lang}"
+                likes = " AND ".join(f"{sql.pg_upper(column)} LIKE upper(%s)" for _ in words)
+                branches.append(f"SELECT id FROM {index.table} WHERE {likes}")
+                params += [f"%{_like_escaped(word)}%" for word in words]
+                branches.append(f"SELECT id FROM {index.table} WHERE %s <%% {column}")
+                params.append(text)
+    # Through an array: the planner cannot guess how many ids a text-search branch finds on a
+    # column that is empty (its default is half a percent of the table, enough to make it read
+    # the whole table); unnest() of an array it reckons small, and looks each id up by key.
+    return RawSQL(f"SELECT unnest(ARRAY({' UNION '.join(branches)}))", params)
+
+
+def _like_escaped(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def configure_postgres(sender, connection, **kwargs) -> None:
+    """On each new PostgreSQL connection: the word-similarity threshold search uses."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET pg_trgm.word_similarity_threshold = {TRIGRAM_THRESHOLD}")
 
 
 RANK = "search_rank"

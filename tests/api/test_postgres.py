@@ -75,3 +75,23 @@ def test_near_on_postgresql(anon, sites):
     rows = anon.get("/api/v1/sites/?near=39.65,66.97&radius_km=10").json()["results"]
     assert [row["slug"] for row in rows] == ["samarkand", "weiyang"]  # same factory point
     assert rows[0]["distance_km"] < 1
+
+
+@pytest.mark.parametrize("text", ["crossroads", "未央宫", "فرهنگ"])
+def test_search_reads_indexes_not_every_row(sites, text):
+    # With sequential scans priced out, a branch whose expression the index does not store
+    # would still read the table: every branch must be an index scan.
+    from heritage_sites.models import HeritageSite
+    from heritage_sites.search import query
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+    try:
+        plan = query.search(HeritageSite.objects.all(), text).explain()
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET enable_seqscan = on")
+    branches = plan.count("Bitmap Heap Scan on heritage_sites_heritagesite")
+    assert branches == 5 + 2 * 2 * 2  # five stemmed documents; Chinese, Persian x 2 fields x 2
+    assert plan.count("Bitmap Index Scan on heritage_sites_heritagesite_") == branches
+    assert "Seq Scan on heritage_sites_heritagesite " not in plan + " "
