@@ -313,7 +313,7 @@ PAGE = """<!doctype html>
 <script>self.ModelViewerElement = {meshoptDecoderLocation: "meshopt_decoder.js"};</script>
 <script type="module" src="model-viewer.min.js"></script></head>
 <body><model-viewer id="mv" src="web.glb" camera-orbit="35deg 68deg auto"
- interaction-prompt="none" environment-image="neutral" shadow-intensity="1">
+ interaction-prompt="none">
 <div slot="progress-bar"></div></model-viewer></body></html>
 """
 
@@ -385,6 +385,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, help="folder for generated inputs (kept)")
     parser.add_argument("--tools", type=Path, default=TOOLS, help=f"peer tools (default {TOOLS})")
     parser.add_argument("--install", action="store_true", help="apt-get install assimp-utils")
+    parser.add_argument("--keep", action="store_true", help="keep every output, to look at")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -418,6 +419,7 @@ def main() -> None:
     )
     for tool, why in tools["why"].items():
         print(f"# MISSING {tool}: {why}")
+    print(f"# load average at start: {load_average()} on {os.cpu_count()} cores")
     sizes = [s.strip().lower() for s in args.sizes.split(",") if s.strip()]
     formats = [f.strip() for f in args.formats.split(",") if f.strip()]
     rows = []
@@ -465,8 +467,17 @@ def main() -> None:
             }
             rows.append(row)
             print_row(row, flush=True)
-            shutil.rmtree(work, ignore_errors=True)
+            if args.keep:
+                print(f"#   outputs kept in {work}")
+            else:
+                shutil.rmtree(work, ignore_errors=True)
+    print(f"# load average at end: {load_average()}")
     print_tables(rows)
+
+
+def load_average() -> str:
+    """The machine is shared: the 1, 5 and 15 minute load averages, to read timings by."""
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def print_row(row: dict, flush: bool = False) -> None:
@@ -558,9 +569,23 @@ def print_tables(rows: list[dict]) -> None:
                 f"  {r['size'] + ' ' + r['fmt']:<13}{label:<14}{mine_s:>22}{theirs_s:>22}"
                 f"{ratio:10.2f}  {target}  [faces {mine['faces']:,} / {theirs['faces']:,}]"
             )
-        web = peer_out.get("web")
-        if web:
-            print(f"  {'':<13}peer web (optimize): {web['faces']:,} faces, {web['bytes']:,} B")
+        web, ours_web = (
+            peer_out.get("web"),
+            next((f for f in r["ours"]["files"] if f["kind"] == "web"), None),
+        )
+        if web and ours_web:
+            # simplify + meshopt keep the source's 4096 px texture; optimize resizes it to
+            # 2048 px and re-encodes it, so the texture comparison that means something is
+            # our web model's against optimize's.
+            line = (
+                f"  {'':<13}peer web (optimize): {web['faces']:,} faces, {web['bytes']:,} B "
+                f"({web['texture']:,} texture); ours/optimize: whole "
+                f"{ours_web['bytes'] / web['bytes']:.2f}"
+            )
+            if textured and web["texture"]:
+                ratio = ours_web["texture"] / web["texture"]
+                line += f", texture {ratio:.2f} ({holds(ratio <= 1.0)})"
+            print(line)
 
     print("\n## Floor of the derivatives stage (each piece alone, seconds)")
     for r in rows:
