@@ -1,8 +1,9 @@
 """Benchmark the pipeline against the standard open toolchain on the same generated scans.
 
-    .venv/bin/python bench/peer.py --sizes 1m            # about 10 minutes on 2 cores
+    .venv/bin/python bench/peer.py --sizes 1m            # 14-16 min on 2 shared cores
     .venv/bin/python bench/peer.py --sizes 1m,4m         # heavy: run alone on the machine
     .venv/bin/python bench/peer.py --install             # as root: apt-get install assimp-utils
+    .venv/bin/python bench/peer.py --sizes 100k --keep   # quick; keeps outputs to look at
 
 The peer toolchain (issue 11): Debian's assimp (`assimp export in.ply out.glb`), glTF-Transform
 from npm (`optimize --compress meshopt` for the web model; `simplify --ratio R --error E`, then
