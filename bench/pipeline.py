@@ -21,7 +21,9 @@ import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import psutil
@@ -60,6 +62,8 @@ def child(mode: str, path: Path, out: Path) -> dict:
         detail["type"] = type(loaded).__name__
     elif mode == "ours":
         detail = _ours(path, out)
+    elif mode == "floor":
+        return {**floor(path, out), "peak_self": _own_peak_rss()}
     seconds = time.perf_counter() - start
     # The parent's 20 ms sampling can miss a short peak, so the child reports its own.
     peak_self = _own_peak_rss()
@@ -95,6 +99,83 @@ def _ours(path: Path, out: Path) -> dict:
     }
 
 
+def floor(glb: Path, out: Path) -> dict:
+    """The least the derivatives stage could cost, in seconds, each piece timed alone.
+
+    Reading the bytes of ``glb``; meshoptimizer's simplifier to each LOD target (chained, as
+    ours is; no compaction); one Embree first-hit render of the poster's pixels (scene build
+    included) on the LOD the posters are drawn from; ``gltfpack -cc`` on each output GLB,
+    one after another. The GLBs gltfpack reads are written beforehand, untimed.
+    """
+    import meshoptimizer
+    import numpy as np
+    from embreex import rtcore_scene
+    from embreex.mesh_construction import TriangleMesh
+
+    from heritage_sites.processing.derivatives import LOD_TARGETS, LOD_TEXTURE_PX, POSTER_MAX_FACES
+    from heritage_sites.processing.derivatives.glb import MAX_TEXTURE_PX, read_glb, write_glb
+    from heritage_sites.processing.derivatives.gltfpack import gltfpack_command
+    from heritage_sites.processing.derivatives.lods import FIRST_ERROR, compact
+    from heritage_sites.processing.derivatives.posters import POSTER_SIZES, SUPERSAMPLE
+
+    out.mkdir(parents=True, exist_ok=True)
+    t = time.perf_counter()
+    size = len(glb.read_bytes())
+    times = {"read": time.perf_counter() - t}
+    master = read_glb(glb)
+    faces = master.face_count
+    positions = np.ascontiguousarray(master.positions, dtype=np.float32)
+    indices = np.ascontiguousarray(master.faces, dtype=np.uint32).reshape(-1)
+    outputs = [master] if faces <= WEB_MAX_FACES else []
+    lods = {}
+    for target in (t for t in LOD_TARGETS if t < faces):
+        dst = np.empty_like(indices)
+        t = time.perf_counter()
+        count = meshoptimizer.simplify(
+            dst, indices, positions, target_index_count=target * 3, target_error=FIRST_ERROR
+        )
+        times[f"simplify {target // 1000}k"] = time.perf_counter() - t
+        indices = dst[:count]
+        lods[target] = compact(master, indices.reshape(-1, 3))
+        px = LOD_TEXTURE_PX.get(target, MAX_TEXTURE_PX)
+        outputs.append(lods[target].with_texture_at_most(px))
+    # As ours: the whole scan when small enough, else the first LOD under the poster budget.
+    stage = (
+        master
+        if faces <= POSTER_MAX_FACES
+        else next(v for k, v in lods.items() if k <= POSTER_MAX_FACES)
+    )
+    px = round(POSTER_SIZES[0] * SUPERSAMPLE)
+    low, high = stage.positions.min(axis=0), stage.positions.max(axis=0)
+    centre, radius = (low + high) / 2, float(np.linalg.norm(high - low)) / 2 or 1.0
+    grid = (np.stack(np.mgrid[0:px, 0:px], -1).reshape(-1, 2) / px - 0.5) * 2 * radius
+    origins = np.zeros((px * px, 3), np.float32)
+    origins[:, :2] = grid + centre[:2]
+    origins[:, 2] = centre[2] + 3 * radius
+    directions = np.tile(np.array([0, 0, -1], np.float32), (px * px, 1))
+    t = time.perf_counter()
+    scene = rtcore_scene.EmbreeScene()
+    TriangleMesh(scene, stage.positions[stage.faces].astype(np.float32))
+    hits = scene.run(origins, directions)
+    times["embree render"] = time.perf_counter() - t
+    raws = []
+    for index, arrays in enumerate(outputs):
+        raws.append(out / f"floor_{index}.glb")
+        write_glb(arrays, raws[-1])
+    t = time.perf_counter()
+    for raw in raws:
+        argv = [*gltfpack_command(), "-i", str(raw), "-o", str(raw.with_suffix(".cc.glb")), "-cc"]
+        subprocess.run(argv, check=True, capture_output=True)
+    times["gltfpack -cc"] = time.perf_counter() - t
+    return {
+        "bytes": size,
+        "times": times,
+        "seconds": sum(times.values()),
+        "outputs": len(raws),
+        "coverage": float((hits >= 0).mean()),
+    }
+
+
 def _files(files) -> list[dict]:
     return [
         {
@@ -113,10 +194,49 @@ def _files(files) -> list[dict]:
 def measure(mode: str, path: Path, out: Path) -> dict:
     """Run one measurement in a fresh interpreter; return its report plus peak tree RSS."""
     argv = [sys.executable, __file__, "--child", mode, str(path), str(out)]
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return measure_child(argv, f"{mode} {path.name}")
+
+
+def measure_child(argv: list[str], label: str) -> dict:
+    """Run ``argv``, a child that prints its JSON report last; add its peak tree RSS."""
+    done = run_sampled(argv)
+    if done.returncode != 0:
+        raise RuntimeError(f"{label} failed:\n{done.stderr[-2000:]}")
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    report["peak_rss"] = max(done.peak_rss, report.get("peak_self", 0))
+    return report
+
+
+@dataclass
+class Sampled:
+    """A finished child: its exit code, output, wall time and peak RSS over its tree."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+    seconds: float
+    peak_rss: int
+
+
+def run_sampled(argv: list[str], cwd: Path | None = None, timeout: float = 3600.0) -> Sampled:
+    """Run ``argv`` to its end, sampling the RSS summed over its process tree every 20 ms."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=cwd
+    )
+    # Pipes are drained by threads: a chatty child must not block on a full pipe.
+    chunks: dict[str, list[str]] = {"out": [], "err": []}
+    readers = [
+        threading.Thread(target=lambda s=s, k=k: chunks[k].append(s.read()), daemon=True)
+        for s, k in ((proc.stdout, "out"), (proc.stderr, "err"))
+    ]
+    for reader in readers:
+        reader.start()
     watched = psutil.Process(proc.pid)
     peak = 0
     while proc.poll() is None:
+        if time.perf_counter() - start > timeout:
+            proc.kill()
         try:
             tree = [watched, *watched.children(recursive=True)]
             rss = 0
@@ -127,12 +247,10 @@ def measure(mode: str, path: Path, out: Path) -> dict:
         except psutil.Error:
             pass
         time.sleep(0.02)
-    stdout, stderr = proc.communicate()
-    if proc.returncode != 0:
-        raise RuntimeError(f"{mode} {path.name} failed:\n{stderr[-2000:]}")
-    report = json.loads(stdout.strip().splitlines()[-1])
-    report["peak_rss"] = max(peak, report.get("peak_self", 0))
-    return report
+    seconds = time.perf_counter() - start
+    for reader in readers:
+        reader.join()
+    return Sampled(proc.returncode, "".join(chunks["out"]), "".join(chunks["err"]), seconds, peak)
 
 
 def gltfpack_reference(glb: Path, faces: int, out: Path) -> dict | None:

@@ -85,7 +85,7 @@ PAGE = """<!doctype html>
 
 
 @contextlib.contextmanager
-def _served(folder: Path):
+def served(folder: Path):
     handler = functools.partial(_QuietHandler, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -139,7 +139,7 @@ def screenshots(glbs: list[tuple[Path, dict]], size: int = 512, timeout_s: float
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )
         try:
-            with _served(root) as base:
+            with served(root) as base:
                 for index, (glb, camera) in enumerate(glbs):
                     name = f"page{index}.html"
                     shutil.copyfile(glb, root / "model.glb")
