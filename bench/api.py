@@ -36,6 +36,7 @@ django.setup()
 from django.core.management import call_command
 call_command("migrate", verbosity=0)
 from heritage_sites.models import Artefact, Country, HeritageSite, Institution, Material
+from heritage_sites.rights import Licence
 country = Country.objects.create(iso2="UZ", iso3="UZB", name_en="Uzbekistan")
 institutions = [
     Institution.objects.create(slug=f"museum-{{i}}", name_en=f"Museum {{i}}", country=country)
@@ -52,7 +53,7 @@ rows = [
         slug=f"artefact-{{i}}", title_en=f"Glazed bowl {{i:05d}}", title_fa=f"کاسه {{i}}",
         description_en="A bowl with a painted rim.", accession_number=f"INV-{{i:05d}}",
         institution=institutions[i % 10], site=sites[i % 50], object_type="vessel",
-        date_earliest=900, date_latest=1000, licence="CC-BY-4.0", rights_holder="Museum",
+        date_earliest=900, date_latest=1000, licence=Licence.CC_BY, rights_holder="Museum",
         state="published",
     )
     for i in range({ARTEFACTS})
