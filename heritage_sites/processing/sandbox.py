@@ -241,6 +241,18 @@ def _context():
     return _CONTEXT
 
 
+def sandbox_start() -> None:
+    """Start the fork server now, without waiting for it to finish its imports.
+
+    For a one-shot command (inspect_scan): the server imports numpy, trimesh and the pipeline
+    on the other core while the command's own interpreter is still starting Django.
+    """
+    from multiprocessing import forkserver
+
+    _context()
+    forkserver.ensure_running()
+
+
 def _supervise(child, limit: float, heartbeat, every: float) -> str:
     deadline = time.monotonic() + limit
     next_beat = time.monotonic() + every

@@ -13,6 +13,7 @@ else from the 100k LOD.
 from __future__ import annotations
 
 import shutil
+from functools import partial
 from pathlib import Path
 
 import trimesh
@@ -113,11 +114,9 @@ def _build(
     web_path = workdir / "web.glb"
     compressor = Compressor()
     out: list[DerivativeFile] = []
-    textured: list[tuple[Path, MeshArrays]] = []  # outputs that get their WebP once packed
     try:
         if faces <= WEB_MAX_FACES:
             out.append(_compress(master, web_path, "web", scratch / "master.glb", compressor))
-            textured.append((web_path, master))
         # Each LOD is compressed by gltfpack (another process, the other core) while
         # Python simplifies the next one and then draws the posters.
         lods: dict[int, MeshArrays] = {}
@@ -129,7 +128,6 @@ def _build(
             lod_path = workdir / f"lod_{target // 1000}k.glb"
             small_texture = lod.with_texture_at_most(LOD_TEXTURE_PX.get(target, MAX_TEXTURE_PX))
             out.append(_compress(small_texture, lod_path, "lod", raw, compressor))
-            textured.append((lod_path, small_texture))
             if target == WEB_MAX_FACES and faces > WEB_MAX_FACES:
                 out.insert(0, DerivativeFile("web", web_path, GLB, faces=lod.face_count))
             source = lod
@@ -139,10 +137,6 @@ def _build(
             stage_source = next(lods[t] for t in targets if t <= POSTER_MAX_FACES)
         out.extend(write_posters(stage_source, workdir, make_turntable=make_turntable))
         compressor.finish()
-        for path, arrays in textured:
-            image = arrays.texture_image() if arrays.uvs is not None else None
-            if image is not None:
-                add_webp_texture(path, image)
     except BaseException:
         compressor.abort()
         raise
@@ -156,5 +150,13 @@ def _compress(
     arrays: MeshArrays, dst: Path, kind: str, raw: Path, compressor: Compressor
 ) -> DerivativeFile:
     write_glb(arrays, raw)
-    compressor.submit(raw, dst, "-cc")
+    # The texture becomes WebP in the packed GLB, in the compressor's thread once it is packed.
+    then = partial(_webp_texture, dst, arrays) if arrays.uvs is not None else None
+    compressor.submit(raw, dst, "-cc", then=then)
     return DerivativeFile(kind, dst, GLB, faces=arrays.face_count)
+
+
+def _webp_texture(path: Path, arrays: MeshArrays) -> None:
+    image = arrays.texture_image()
+    if image is not None:
+        add_webp_texture(path, image)

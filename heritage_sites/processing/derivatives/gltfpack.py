@@ -13,6 +13,7 @@ import os
 import queue
 import subprocess
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 TOOLS_DIR = Path(__file__).resolve().parents[3] / "tools" / "gltfpack"
@@ -96,6 +97,7 @@ class Compressor:
 
     Python keeps simplifying and drawing on one core while Node compresses on the other; one
     Node process at a time keeps the peak memory down (each holds its own WebAssembly heap).
+    A job's follow-up (the WebP texture of the packed GLB) runs here too, off the main thread.
     """
 
     def __init__(self) -> None:
@@ -107,12 +109,15 @@ class Compressor:
         self._thread = threading.Thread(target=self._work, name="gltfpack", daemon=True)
         self._thread.start()
 
-    def submit(self, src: Path, dst: Path, *args: str) -> None:
-        self._jobs.put((src, dst, args))
+    def submit(
+        self, src: Path, dst: Path, *args: str, then: Callable[[], None] | None = None
+    ) -> None:
+        """Queue ``gltfpack -i src -o dst *args``; ``then`` runs in this thread once it is done."""
+        self._jobs.put((src, dst, args, then))
 
     def _work(self) -> None:
         while (job := self._jobs.get()) is not None:
-            src, dst, args = job
+            src, dst, args, then = job
             if self._stopped or self._errors:
                 continue
             argv = [*self._command, "-i", str(src), "-o", str(dst), *args]
@@ -124,6 +129,8 @@ class Compressor:
                 if self._proc.returncode != 0 or not dst.exists():
                     message = (err or out).strip()[-400:]
                     raise GltfpackFailed(f"gltfpack {' '.join(args)} failed: {message}")
+                if then is not None:
+                    then()
             except BaseException as exc:
                 self._errors.append(exc)
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from PIL import Image
 
 from ..types import DerivativeFile
 from .glb import MeshArrays
-from .render import BlankRender, make_stage, render
+from .render import BlankRender, Stage, make_stage, render
 
 POSTER_SIZES = (1024, 512)
 SUPERSAMPLE = 1.5  # drawn at 1.5 times the largest size and scaled down: smooth edges
@@ -22,7 +24,27 @@ MIN_COVERAGE = 0.01  # below 1% of the picture, the poster would look blank
 def write_posters(
     arrays: MeshArrays, workdir: Path, *, make_turntable: bool = True
 ) -> list[DerivativeFile]:
+    """Write the posters, and the turntable when asked, of ``arrays`` into ``workdir``.
+
+    The turntable is drawn in a second thread while this one draws and encodes the posters:
+    Embree, numpy and Pillow release the GIL for their work, so the two use both cores.
+    """
     stage = make_stage(arrays)
+    if not make_turntable:
+        return _write_poster_images(stage, workdir)
+    stop = threading.Event()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="turntable") as pool:
+        turntable = pool.submit(write_turntable, stage, workdir, stop=stop)
+        try:
+            out = _write_poster_images(stage, workdir)
+        except BaseException:
+            stop.set()  # a blank poster fails the scan: do not finish drawing the turntable
+            raise
+        out.append(turntable.result())
+    return out
+
+
+def _write_poster_images(stage: Stage, workdir: Path) -> list[DerivativeFile]:
     big, coverage = render(stage, round(POSTER_SIZES[0] * SUPERSAMPLE), **POSTER_VIEW)
     if coverage < MIN_COVERAGE:
         raise BlankRender(
@@ -38,22 +60,25 @@ def write_posters(
         image.save(webp, format="WEBP", quality=86, method=4)
         out.append(DerivativeFile("poster", png, "image/png", width=size, height=size))
         out.append(DerivativeFile("poster", webp, "image/webp", width=size, height=size))
-    if make_turntable:
-        out.append(write_turntable(stage, workdir))
     return out
 
 
-def write_turntable(stage, workdir: Path) -> DerivativeFile:
+def write_turntable(
+    stage: Stage, workdir: Path, *, stop: threading.Event | None = None
+) -> DerivativeFile | None:
+    """The animated WebP turntable; None when ``stop`` was set before it was drawn."""
     step = 360.0 / TURNTABLE_FRAMES
-    frames = [
-        render(
+    frames = []
+    for i in range(TURNTABLE_FRAMES):
+        if stop is not None and stop.is_set():
+            return None
+        frame, _ = render(
             stage,
             TURNTABLE_SIZE,
             azimuth_deg=POSTER_VIEW["azimuth_deg"] + i * step,
             elevation_deg=POSTER_VIEW["elevation_deg"],
-        )[0]
-        for i in range(TURNTABLE_FRAMES)
-    ]
+        )
+        frames.append(frame)
     path = workdir / "turntable.webp"
     frames[0].save(
         path,
