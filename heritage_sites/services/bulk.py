@@ -3,8 +3,9 @@
 An import reads every row, checks every column of it with the model's own rules and reports
 each problem by row and column. A dry run stops there and changes nothing; a real run writes
 each good row in a transaction of its own (all or nothing per row), skips the bad ones and
-says how many rows were created, updated and refused. Imported records are drafts; an
-artefact is matched by its institution and accession number, a site by its slug.
+says how many rows were created, updated and refused (the row-by-row core in ``rows.py``,
+which the UNESCO importer shares). Imported records are drafts; an artefact is matched by its
+institution and accession number, a site by its slug.
 """
 
 from __future__ import annotations
@@ -13,8 +14,7 @@ import csv
 import io
 import json
 import logging
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
 
 from celery import current_app
 from django.core.exceptions import ValidationError
@@ -32,6 +32,15 @@ from heritage_sites.models import (
     PublicationState,
 )
 from heritage_sites.rights import SHORT_CODES, licence_uri
+from heritage_sites.services.rows import (
+    CREATED,
+    UPDATED,
+    Applied,
+    Progress,
+    RowPlan,
+    RowReport,
+    rows_import,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -71,38 +80,6 @@ REQUIRED = {
 
 class UnreadableFile(Exception):
     """The file is not CSV or JSON rows; the message says what is wrong."""
-
-
-@dataclass(frozen=True)
-class Problem:
-    row: int  # 1 = the first record (the CSV header is row 0)
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"row {self.row}, column {self.column}: {self.message}"
-
-
-@dataclass
-class ImportReport:
-    kind: str
-    dry_run: bool
-    total: int = 0
-    created: int = 0
-    updated: int = 0
-    problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def refused_rows(self) -> int:
-        return len({problem.row for problem in self.problems if problem.row})
-
-    def summary(self) -> str:
-        verb = "would be" if self.dry_run else "were"
-        return (
-            f"{self.total} {self.kind} row(s) read: {self.created} {verb} created, "
-            f"{self.updated} {verb} updated, {self.refused_rows} refused "
-            f"({len(self.problems)} problem(s))."
-        )
 
 
 def read_rows(data: bytes, filename: str) -> list[dict]:
@@ -197,6 +174,35 @@ def _validate(kind: str, instance, problems: list[tuple]) -> None:
                 problems.append((column, " ".join(messages)))
 
 
+def _plan(kind: str, number: int, row: dict, institution: Institution | None, by) -> RowPlan:
+    problems: list[tuple] = []
+    instance, extra = _prepare(kind, row, institution, problems)
+    _validate(kind, instance, problems)
+    creating = instance.pk is None
+    if not problems and not creating and instance.state != PublicationState.DRAFT:
+        problems.append(("row", "The record is not a draft: only drafts are replaced."))
+
+    def apply() -> Applied:
+        if creating:
+            instance.created_by = by
+        instance._history_user = by
+        instance._change_reason = "import"
+        instance.save()
+        if kind == "site":
+            instance.countries.set(extra.get("countries", []))
+            if creating and institution is not None:
+                instance.stewards.add(institution)
+        return (CREATED if creating else UPDATED), ()
+
+    return RowPlan(
+        number=number,
+        record=instance.slug,
+        problems=problems,
+        outcome=CREATED if creating else UPDATED,
+        apply=apply,
+    )
+
+
 def records_import(
     *,
     kind: str,
@@ -204,38 +210,14 @@ def records_import(
     by,
     institution: Institution | None = None,
     dry_run: bool,
-    progress: Callable[[int, int], None] | None = None,
-) -> ImportReport:
+    progress: Progress | None = None,
+) -> RowReport:
     """Check (and unless ``dry_run``, write) ``rows`` of ``kind`` ('artefact' or 'site')."""
-    report = ImportReport(kind=kind, dry_run=dry_run, total=len(rows))
     if kind == "artefact" and institution is None:
         raise ValueError("Artefacts are imported into an institution.")
-    for number, row in enumerate(rows, start=1):
-        problems: list[tuple] = []
-        instance, extra = _prepare(kind, row, institution, problems)
-        _validate(kind, instance, problems)
-        creating = instance.pk is None
-        if not problems and not creating and instance.state != PublicationState.DRAFT:
-            problems.append(("row", "The record is not a draft: only drafts are replaced."))
-        if problems:
-            report.problems += [Problem(number, column, message) for column, message in problems]
-        elif not dry_run:
-            with transaction.atomic():
-                if creating:
-                    instance.created_by = by
-                instance._history_user = by
-                instance._change_reason = "import"
-                instance.save()
-                if kind == "site":
-                    instance.countries.set(extra.get("countries", []))
-                    if creating and institution is not None:
-                        instance.stewards.add(institution)
-        if not problems:
-            report.created += creating
-            report.updated += not creating
-        if progress:
-            progress(number, len(rows))
-    return report
+    plans = (_plan(kind, number, row, institution, by) for number, row in enumerate(rows, start=1))
+    report = RowReport(kind=kind, dry_run=dry_run, total=len(rows))
+    return rows_import(plans=plans, report=report, dry_run=dry_run, progress=progress)
 
 
 # --- Export -----------------------------------------------------------------------------------
@@ -353,19 +335,6 @@ def _enqueue_import(job_id: int) -> None:
         )
 
 
-def _report_json(report: ImportReport) -> dict:
-    return {
-        "summary": report.summary(),
-        "total": report.total,
-        "created": report.created,
-        "updated": report.updated,
-        "refused_rows": report.refused_rows,
-        "problems": [
-            {"row": p.row, "column": p.column, "message": p.message} for p in report.problems
-        ],
-    }
-
-
 def import_job_run(*, job_id: int) -> str | None:
     """Run one queued job: claim it, check (and write) its rows, keep the report."""
     claimed = ImportJob.objects.filter(pk=job_id, state=ImportJob.State.QUEUED).update(
@@ -402,6 +371,6 @@ def import_job_run(*, job_id: int) -> str | None:
             "the last one counted was read. Send the file again, or tell the museum."
         }
     else:
-        state, values = ImportJob.State.DONE, {"report": _report_json(report)}
+        state, values = ImportJob.State.DONE, {"report": report.as_json()}
     ImportJob.objects.filter(pk=job_id).update(state=state, finished_at=timezone.now(), **values)
     return state

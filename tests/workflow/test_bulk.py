@@ -152,3 +152,23 @@ def test_exports_of_an_institution_and_of_everything_published(home, other):
     published = [json.loads(line) for line in out.getvalue().splitlines()]
     assert [row["accession_number"] for row in published] == ["O-1"]
     assert published[0]["licence"] == Licence.CC_BY
+
+
+class Terminal(StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_progress_bar_is_drawn_on_a_terminal_only(home, tmp_path):
+    HeritageSiteFactory(slug="merv")
+    fixed = tmp_path / "artefacts.csv"
+    fixed.write_text(FIXED)
+    args = ("import_records", str(fixed), "--kind", "artefact", "--institution", "home-museum")
+    terminal, pipe = Terminal(), StringIO()
+
+    call_command(*args, "--dry-run", stdout=StringIO(), stderr=terminal)
+    call_command(*args, "--dry-run", stdout=StringIO(), stderr=pipe)
+
+    assert terminal.getvalue().endswith(f"\r[{'#' * 30}] 4/4\n")
+    assert f"\r[{'#' * 7}{'.' * 23}] 1/4" in terminal.getvalue()
+    assert pipe.getvalue() == ""

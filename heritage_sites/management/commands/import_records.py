@@ -5,27 +5,13 @@ manage.py import_records artefacts.csv --kind artefact --institution home-museum
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from heritage_sites.management.progress import progress_bar
 from heritage_sites.models import Institution
 from heritage_sites.services.bulk import UnreadableFile, read_rows, records_import
-
-
-def progress_bar(stream):
-    def show(done: int, total: int) -> None:
-        if not stream.isatty() and done != total:
-            return
-        width = 30
-        filled = width * done // max(total, 1)
-        stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
-        if done == total:
-            stream.write("\n")
-        stream.flush()
-
-    return show
 
 
 class Command(BaseCommand):
@@ -59,7 +45,7 @@ class Command(BaseCommand):
             by=None,
             institution=holder,
             dry_run=dry_run,
-            progress=progress_bar(sys.stderr),
+            progress=progress_bar(self.stderr),
         )
         for problem in report.problems:
             self.stdout.write(self.style.ERROR(str(problem)))
