@@ -4,8 +4,8 @@ Pure: bytes in, dataclasses out, no Django. The CSV structure (commas, quotes, l
 all ASCII, so the file is split into fields first and every field's bytes are then decoded on
 their own (see ``text.py``): one file mixes Windows-1252 and UTF-8.
 
-A row that cannot be imported as it is becomes a ``WhcRejection`` with its line number and
-reasons a person can act on; it never stops the other rows.
+A row that cannot be imported as it is becomes a ``WhcRejection`` with its row and line
+numbers and, per column, reasons a person can act on; it never stops the other rows.
 """
 
 from __future__ import annotations
@@ -64,7 +64,8 @@ class WhcCountry:
 
 @dataclass(frozen=True)
 class WhcRow:
-    line: int
+    row: int  # 1 = the first record after the header
+    line: int  # the line the record starts on (descriptions span lines)
     unesco_id: int
     name_en: str
     name_fr: str
@@ -85,9 +86,15 @@ class WhcRow:
 
 @dataclass(frozen=True)
 class WhcRejection:
+    row: int
     line: int
     unesco_id: str
-    reason: str
+    # (column of the file, what is wrong); "row" for the row as a whole
+    problems: tuple[tuple[str, str], ...]
+
+    @property
+    def reason(self) -> str:
+        return "; ".join(message for _, message in self.problems)
 
 
 @dataclass
@@ -121,7 +128,8 @@ def parse_id_list(text: str) -> list[int]:
 
 
 def _records(data: bytes):
-    """(first line number, list of raw field bytes) for each CSV record, header included."""
+    """(first line number, list of raw field bytes) for each CSV record, header included
+    (blank lines are not records)."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     # Latin-1 maps every byte to one character and back, so the csv module can split the
@@ -155,33 +163,27 @@ def read_whc_export(data: bytes, *, only_ids: set[int] | None = None) -> WhcExpo
 
     export = WhcExport()
     first_line_of: dict[int, int] = {}
-    for line, values in records:
+    for number, (line, values) in enumerate(records, start=1):
         id_index = position["id_no"]
         raw_id = values[id_index].decode("latin-1").strip() if id_index < len(values) else ""
         if only_ids is not None and not (raw_id.isdigit() and int(raw_id) in only_ids):
             continue
         if len(values) != len(header):
-            export.rejected.append(
-                WhcRejection(
-                    line,
-                    raw_id,
-                    f"the row has {len(values)} fields but the header has {len(header)}: "
-                    "a quote or comma is probably missing",
-                )
+            message = (
+                f"the row has {len(values)} fields but the header has {len(header)}: "
+                "a quote or comma is probably missing"
             )
+            export.rejected.append(WhcRejection(number, line, raw_id, (("row", message),)))
             continue
         cells = dict(zip(header, values, strict=True))
         if raw_id.isdigit() and int(raw_id) in first_line_of:
-            export.rejected.append(
-                WhcRejection(
-                    line,
-                    raw_id,
-                    f"id_no {raw_id} appears again (first on line {first_line_of[int(raw_id)]}); "
-                    "this row was skipped: remove it or correct its id_no",
-                )
+            message = (
+                f"id_no {raw_id} appears again (first on line {first_line_of[int(raw_id)]}); "
+                "this row was skipped: remove it or correct its id_no"
             )
+            export.rejected.append(WhcRejection(number, line, raw_id, (("id_no", message),)))
             continue
-        result = _parse_row(line, cells)
+        result = _parse_row(number, line, cells)
         if isinstance(result, WhcRejection):
             export.rejected.append(result)
         else:
@@ -199,7 +201,7 @@ class _Row:
     def __init__(self, cells: dict[str, bytes]) -> None:
         self.cells = cells
         self.repairs: Counter = Counter()
-        self.problems: list[str] = []
+        self.problems: list[tuple[str, str]] = []  # (column, what is wrong)
 
     def text(self, column: str, *, multiline: bool = False) -> str:
         cleaned = clean_field(
@@ -215,17 +217,18 @@ class _Row:
         return self.cells.get(column, b"").decode("latin-1").strip()
 
 
-def _parse_row(line: int, cells: dict[str, bytes]) -> WhcRow | WhcRejection:
+def _parse_row(number: int, line: int, cells: dict[str, bytes]) -> WhcRow | WhcRejection:
     row = _Row(cells)
     raw_id = row.plain("id_no")
     unesco_id = _parse_id(raw_id, row.problems)
     name_en = row.text("name_en")
     name_fr = row.text("name_fr")
     if not name_en:
-        row.problems.append("name_en is empty: every site needs an English name")
+        row.problems.append(("name_en", "name_en is empty: every site needs an English name"))
     for column, value in (("name_en", name_en), ("name_fr", name_fr)):
         if len(value) > NAME_MAX_LENGTH:
-            row.problems.append(f"{column} is {len(value)} characters, over {NAME_MAX_LENGTH}")
+            message = f"{column} is {len(value)} characters, over {NAME_MAX_LENGTH}"
+            row.problems.append((column, message))
     latitude = _parse_coordinate(row.plain("latitude"), "latitude", 90, row.problems)
     longitude = _parse_coordinate(row.plain("longitude"), "longitude", 180, row.problems)
     category = _parse_category(row.plain("category"), row.problems)
@@ -238,8 +241,9 @@ def _parse_row(line: int, cells: dict[str, bytes]) -> WhcRow | WhcRejection:
     description_en = row.text("short_description_en", multiline=True)
     description_fr = row.text("short_description_fr", multiline=True)
     if row.problems or unesco_id is None:
-        return WhcRejection(line, raw_id, "; ".join(row.problems))
+        return WhcRejection(number, line, raw_id, tuple(row.problems))
     return WhcRow(
+        row=number,
         line=line,
         unesco_id=unesco_id,
         name_en=name_en,
@@ -259,12 +263,14 @@ def _parse_row(line: int, cells: dict[str, bytes]) -> WhcRow | WhcRejection:
     )
 
 
-def _parse_id(raw: str, problems: list[str]) -> int | None:
+def _parse_id(raw: str, problems: list[tuple[str, str]]) -> int | None:
     if not raw:
-        problems.append("id_no is empty: the row cannot be matched to a World Heritage property")
+        problems.append(
+            ("id_no", "id_no is empty: the row cannot be matched to a World Heritage property")
+        )
         return None
     if not raw.isdigit() or int(raw) == 0:
-        problems.append(f"id_no {raw!r} is not a positive whole number")
+        problems.append(("id_no", f"id_no {raw!r} is not a positive whole number"))
         return None
     return int(raw)
 
@@ -277,65 +283,71 @@ def _decimal(raw: str) -> Decimal | None:
     return value if value.is_finite() else None
 
 
-def _parse_coordinate(raw: str, column: str, limit: int, problems: list[str]) -> Decimal:
+def _parse_coordinate(
+    raw: str, column: str, limit: int, problems: list[tuple[str, str]]
+) -> Decimal:
     if not raw:
-        problems.append(f"{column} is empty: the site cannot be placed on the map")
+        problems.append((column, f"{column} is empty: the site cannot be placed on the map"))
         return Decimal(0)
     value = _decimal(raw)
     if value is None:
-        problems.append(f"{column} {raw!r} is not a number in decimal degrees")
+        problems.append((column, f"{column} {raw!r} is not a number in decimal degrees"))
         return Decimal(0)
     if not -limit <= value <= limit:
-        problems.append(f"{column} {raw} is outside -{limit} to {limit} degrees")
+        problems.append((column, f"{column} {raw} is outside -{limit} to {limit} degrees"))
         return Decimal(0)
     return value.quantize(_COORDINATE_STEP, rounding=ROUND_HALF_UP)
 
 
-def _parse_category(raw: str, problems: list[str]) -> str:
+def _parse_category(raw: str, problems: list[tuple[str, str]]) -> str:
     category = CATEGORIES.get(raw.lower())
     if category is None:
-        problems.append(f"category {raw!r} is not one of Cultural, Natural, Mixed")
+        problems.append(("category", f"category {raw!r} is not one of Cultural, Natural, Mixed"))
         return ""
     return category
 
 
-def _parse_year(raw: str, problems: list[str]) -> int | None:
+def _parse_year(raw: str, problems: list[tuple[str, str]]) -> int | None:
     if not raw:
         return None
     if not raw.isdigit() or not FIRST_INSCRIPTION_YEAR <= int(raw) <= LAST_PLAUSIBLE_YEAR:
-        problems.append(
+        message = (
             f"date_inscribed {raw!r} is not a year between {FIRST_INSCRIPTION_YEAR} "
             f"(the first inscriptions) and {LAST_PLAUSIBLE_YEAR}"
         )
+        problems.append(("date_inscribed", message))
         return None
     return int(raw)
 
 
-def _parse_flag(raw: str, column: str, problems: list[str]) -> bool:
+def _parse_flag(raw: str, column: str, problems: list[tuple[str, str]]) -> bool:
     if raw in ("", "0"):
         return False
     if raw == "1":
         return True
-    problems.append(f"{column} {raw!r} is neither 0 nor 1")
+    problems.append((column, f"{column} {raw!r} is neither 0 nor 1"))
     return False
 
 
-def _parse_area(raw: str, problems: list[str]) -> Decimal | None:
+def _parse_area(raw: str, problems: list[tuple[str, str]]) -> Decimal | None:
     if not raw:
         return None
     value = _decimal(raw)
     if value is None or value < 0 or value > _AREA_MAX:
-        problems.append(f"area_hectares {raw!r} is not a positive number of hectares")
+        message = f"area_hectares {raw!r} is not a positive number of hectares"
+        problems.append(("area_hectares", message))
         return None
     return value.quantize(_AREA_STEP, rounding=ROUND_HALF_UP)
 
 
-def _parse_criteria(raw: str, problems: list[str]) -> str:
+def _parse_criteria(raw: str, problems: list[tuple[str, str]]) -> str:
     criteria = re.sub(r"\s+", "", raw)
     if criteria and not _CRITERIA.fullmatch(criteria):
-        problems.append(f"criteria_txt {raw!r} is not a list of criteria such as (ii)(iv)")
+        message = f"criteria_txt {raw!r} is not a list of criteria such as (ii)(iv)"
+        problems.append(("criteria_txt", message))
     elif len(criteria) > CRITERIA_MAX_LENGTH:
-        problems.append(f"criteria_txt is longer than {CRITERIA_MAX_LENGTH} characters")
+        message = f"criteria_txt is longer than {CRITERIA_MAX_LENGTH} characters"
+        problems.append(("criteria_txt", message))
     return criteria
 
 
@@ -346,9 +358,10 @@ def _parse_countries(row: _Row, notes: list[str]) -> tuple[WhcCountry, ...]:
         if not token:
             continue
         if not _ISO2.fullmatch(token):
-            row.problems.append(
+            message = (
                 f"iso_code {raw_codes!r} holds {token!r}, which is not a two-letter country code"
             )
+            row.problems.append(("iso_code", message))
             continue
         codes.append(token.upper())
     names_en = [name.strip() for name in _STATE_SEPARATOR.split(row.text("states_name_en"))]

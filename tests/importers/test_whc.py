@@ -102,6 +102,8 @@ def test_it_gives_every_reason_a_row_is_rejected_for():
     [rejection] = export.rejected
     assert "latitude -91 is outside" in rejection.reason
     assert "category '' is not one of" in rejection.reason
+    assert [column for column, _ in rejection.problems] == ["latitude", "category"]
+    assert (rejection.row, rejection.line) == (1, 2)
 
 
 def test_it_keeps_the_first_of_two_rows_with_one_id_no():
@@ -120,6 +122,7 @@ def test_it_numbers_rows_by_the_line_they_start_on():
 
     assert export.rows[0].line == 2
     assert export.rejected[0].line == 6
+    assert (export.rows[0].row, export.rejected[0].row) == (1, 2)
 
 
 def test_it_rejects_a_row_with_too_few_fields():

@@ -33,8 +33,8 @@ class Terminal(io.StringIO):
         return True
 
 
-def run_import(path, *args, stdout=None) -> tuple[str, str]:
-    out, err = stdout or io.StringIO(), io.StringIO()
+def run_import(path, *args, stderr=None) -> tuple[str, str]:
+    out, err = io.StringIO(), stderr or io.StringIO()
     call_command("import_whc", str(path), *args, stdout=out, stderr=err)
     return out.getvalue(), err.getvalue()
 
@@ -68,6 +68,7 @@ def test_it_creates_published_sites_with_their_countries(tmp_path):
     assert "\n\nIts major monuments include the Registan." in site.description_en
     assert site.slug == "samarkand-crossroad-of-cultures"
     assert site.state == PublicationState.PUBLISHED
+    assert site.published_at is not None
     assert site.text_source == WHC_TEXT_SOURCE
     assert (site.latitude, site.longitude) == (Decimal("39.668610"), Decimal("67.000000"))
     assert (site.inscription_year, site.criteria, site.category) == (
@@ -242,11 +243,73 @@ def test_it_refuses_an_id_list_with_lines_that_are_not_ids(tmp_path):
 def test_it_shows_progress_only_on_a_terminal(tmp_path):
     path = write_export(tmp_path, whc_row(), BUKHARA)
 
-    quiet, _ = run_import(path)
-    shown, _ = run_import(path, stdout=Terminal())
+    _, quiet = run_import(path)
+    _, shown = run_import(path, stderr=Terminal())
 
     assert "\r" not in quiet
-    assert "\rImporting 1/2 rows\rImporting 2/2 rows\n" in shown
+    # The bar import_records draws, on standard error.
+    assert shown.startswith(f"\r[{'#' * 15}{'.' * 15}] 1/2\r[{'#' * 30}] 2/2\n")
+
+
+# A file with deliberate errors: rows 1, 2 and 4 (lines 2, 4 and 8: each description spans two
+# lines) are wrong, row 3 is right.
+BROKEN = (
+    whc_row(latitude=b"123.4"),
+    whc_row(id_no=b""),
+    BUKHARA,
+    whc_row(id_no=b"604", date_inscribed=b"1907", category=b"Heritage"),
+)
+FIXED = (
+    whc_row(),
+    whc_row(id_no=b"9603", latitude=b"40"),
+    BUKHARA,
+    whc_row(id_no=b"604", date_inscribed=b"2007"),
+)
+
+
+def test_a_dry_run_lists_every_problem_by_row_and_column_and_changes_nothing(tmp_path):
+    HeritageSiteFactory(unesco_id=602, name_en="Old name of Bukhara", slug="bukhara")
+    path = write_export(tmp_path, *BROKEN)
+
+    with pytest.raises(CommandError, match="4 problem"):
+        run_import(path, "--dry-run")
+
+    out = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_whc", str(path), "--dry-run", stdout=out, stderr=io.StringIO())
+    text = out.getvalue()
+    for expected in [
+        "row 1 (line 2), column latitude: latitude 123.4 is outside -90 to 90 degrees",
+        "row 2 (line 4), column id_no: id_no is empty",
+        "row 4 (line 8), column date_inscribed: date_inscribed '1907' is not a year",
+        "row 4 (line 8), column category: category 'Heritage' is not one of",
+    ]:
+        assert expected in text, text
+    assert "row 3" not in text
+    assert counts(text) == {"created": 0, "updated": 1, "unchanged": 0, "rejected": 3}
+    assert "updated id_no 602: name_en, name_fr" in text
+    assert "0 would be created, 1 would be updated, 3 refused (4 problem(s))." in text
+    assert "Dry run: nothing was changed." in text
+    assert list(HeritageSite.objects.values_list("unesco_id", "name_en")) == [
+        (602, "Old name of Bukhara")
+    ]
+    assert not Country.objects.exists()
+
+    fixed = write_export(tmp_path, *FIXED)
+    dry, _ = run_import(fixed, "--dry-run")
+    assert counts(dry) == {"created": 3, "updated": 1, "unchanged": 0, "rejected": 0}
+    assert HeritageSite.objects.count() == 1
+
+    out, err = run_import(fixed)
+    assert counts(out) == {"created": 3, "updated": 1, "unchanged": 0, "rejected": 0}
+    assert err == ""
+    assert sorted(HeritageSite.objects.values_list("unesco_id", flat=True)) == [
+        602,
+        603,
+        604,
+        9603,
+    ]
+    assert HeritageSite.objects.get(unesco_id=602).name_en == "Historic Centre of Bukhara"
 
 
 @needs_shared_data
@@ -288,3 +351,14 @@ def test_it_imports_the_44_silk_road_properties_and_a_second_run_changes_nothing
     assert counts(first) == {"created": 44, "updated": 0, "unchanged": 0, "rejected": 0}
     assert counts(second) == {"created": 0, "updated": 0, "unchanged": 44, "rejected": 0}
     assert HeritageSite.objects.published().count() == 44
+
+
+@needs_shared_data
+def test_a_dry_run_of_the_silk_road_properties_writes_nothing():
+    args = (DATA / "whc-sites-2019.csv", "--only-ids", str(DATA / "silk-road-properties.txt"))
+
+    out, _ = run_import(*args, "--dry-run")
+
+    assert counts(out) == {"created": 44, "updated": 0, "unchanged": 0, "rejected": 0}
+    assert "Dry run: nothing was changed." in out
+    assert not HeritageSite.objects.exists() and not Country.objects.exists()

@@ -15,6 +15,7 @@ from heritage_sites.importers.text import (
     WINDOWS_1252,
 )
 from heritage_sites.importers.whc import WhcFormatError, parse_id_list
+from heritage_sites.management.progress import progress_bar
 from heritage_sites.services.imports import (
     WHC_TEXT_SOURCE,
     WhcImportSummary,
@@ -37,7 +38,7 @@ UPDATED_SHOWN = 20
 class Command(BaseCommand):
     help = (
         "Create or update World Heritage properties from the UNESCO list export "
-        "(whc-sites-2019.csv), matched by id_no. Safe to run again."
+        "(whc-sites-2019.csv), matched by id_no. Safe to run again; --dry-run changes nothing."
     )
 
     def add_arguments(self, parser):
@@ -48,8 +49,13 @@ class Command(BaseCommand):
             metavar="FILE",
             help="import only the id_no values listed in FILE (one per line, '#' comments)",
         )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="check every row and list each problem by row and column; change nothing",
+        )
 
-    def handle(self, *args, path: Path, only_ids: Path | None, **options):
+    def handle(self, *args, path: Path, only_ids: Path | None, dry_run: bool, **options):
         data = self._read(path)
         ids = None
         if only_ids is not None:
@@ -57,14 +63,18 @@ class Command(BaseCommand):
                 ids = parse_id_list(self._read(only_ids).decode("utf-8"))
             except (UnicodeDecodeError, ValueError) as error:
                 raise CommandError(f"{only_ids}: {error}") from None
-        progress = self._show_progress if self.stdout.isatty() else None
         try:
-            summary = site_import_whc_export(data=data, only_ids=ids, on_progress=progress)
+            summary = site_import_whc_export(
+                data=data, only_ids=ids, dry_run=dry_run, on_progress=progress_bar(self.stderr)
+            )
         except WhcFormatError as error:
             raise CommandError(f"{path}: {error}") from None
-        if progress is not None:
-            self.stdout.write("")
         self._report(path, summary, verbose=options["verbosity"] >= 2)
+        if dry_run:
+            self.stdout.write(summary.summary())
+            self.stdout.write("Dry run: nothing was changed.")
+            if summary.problems:
+                raise CommandError(f"{len(summary.problems)} problem(s) to fix before importing.")
 
     def _read(self, path: Path) -> bytes:
         try:
@@ -72,24 +82,20 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"cannot read {path}: {error.strerror or error}") from None
 
-    def _show_progress(self, done: int, total: int) -> None:
-        self.stdout.write(f"\rImporting {done}/{total} rows", ending="")
-        self.stdout.flush()
-
     def _report(self, path: Path, summary: WhcImportSummary, *, verbose: bool) -> None:
         write = self.stdout.write
         write(f"Read {summary.total} rows from {path.name}.")
         write(f"  created:   {summary.created}")
-        write(f"  updated:   {len(summary.updated)}")
+        write(f"  updated:   {summary.updated}")
         write(f"  unchanged: {summary.unchanged}")
         write(f"  rejected:  {len(summary.rejected)}")
-        shown = list(summary.updated.items())
+        shown = list(summary.updated_ids.items())
         if not verbose:
             shown = shown[:UPDATED_SHOWN]
         for unesco_id, fields in shown:
             write(f"    updated id_no {unesco_id}: {', '.join(fields)}")
-        if len(shown) < len(summary.updated):
-            write(f"    ... and {len(summary.updated) - len(shown)} more (use -v 2 to list all)")
+        if len(shown) < summary.updated:
+            write(f"    ... and {summary.updated - len(shown)} more (use -v 2 to list all)")
         if summary.repairs:
             write("Fields decoded and repaired, by kind (a field can count under several):")
             for kind, label in REPAIR_LABELS.items():
@@ -104,7 +110,11 @@ class Command(BaseCommand):
         if summary.missing_ids:
             missing = ", ".join(str(unesco_id) for unesco_id in summary.missing_ids)
             self.stderr.write(f"Asked for but not in the file: id_no {missing}")
-        if summary.rejected:
+        if summary.dry_run:
+            # Every problem on a line of its own, by row and column, for fixing the file.
+            for problem in summary.problems:
+                self.stdout.write(self.style.ERROR(str(problem)))
+        elif summary.rejected:
             self.stderr.write("Rejected rows (fix them in the file and run the import again):")
             for rejection in summary.rejected:
                 self.stderr.write(
