@@ -15,9 +15,10 @@ Roles are per institution (``InstitutionRole``, the rows behind ``Institution.cu
   to an earlier version; approves or denies requests for their originals.
 - administrator: everything a reviewer does, and gives the institution's roles.
 
-Staff and superusers hold every role everywhere. The user who uploaded a scan may download its
-original. A site belongs to the institutions that steward it; an artefact to the one that holds
-it; a scan to its artefact's or site's.
+Staff and superusers hold every role everywhere, and alone act for the whole museum (they import
+the UNESCO World Heritage List, which is no institution's). The user who uploaded a scan may
+download its original. A site belongs to the institutions that steward it; an artefact to the
+one that holds it; a scan to its artefact's or site's.
 
 Routes belong to one institution, as artefacts do; exhibitions to the institutions that made
 them, as sites to their stewards. A relic's journey is edited with its artefact.
@@ -163,6 +164,13 @@ def may_decide_access_request(user, scan: Scan) -> bool:
 def may_give_roles(user, institution) -> bool:
     allowed = institution_ids_with(user, Role.ADMINISTRATOR)
     return allowed is None or institution.pk in allowed
+
+
+def may_import_world_heritage_list(user) -> bool:
+    """Import the UNESCO World Heritage List export. Its properties are no institution's
+    records (the import creates them published), so an institution's administrator, who
+    administers that institution alone, may not: only the museum's staff."""
+    return is_staff(user)
 
 
 def may_edit_artefact(user, artefact: Artefact) -> bool:

@@ -146,9 +146,8 @@ def _records(data: bytes):
         raise WhcFormatError(message) from None
 
 
-def read_whc_export(data: bytes, *, only_ids: set[int] | None = None) -> WhcExport:
-    """Split, decode and check every row; with ``only_ids``, only the rows with those id_no."""
-    records = _records(data)
+def _header(records) -> list[str]:
+    """The column names, read from the first record; the file is refused if any is missing."""
     try:
         _, header_bytes = next(records)
     except StopIteration:
@@ -159,6 +158,21 @@ def read_whc_export(data: bytes, *, only_ids: set[int] | None = None) -> WhcExpo
         raise WhcFormatError(
             f"the header has no column {', '.join(missing)}: is this the World Heritage export?"
         )
+    return header
+
+
+def count_whc_records(data: bytes) -> int:
+    """How many records follow the header, without decoding them (``WhcFormatError`` when the
+    file is not the export): enough to refuse a wrong file at once and to count progress."""
+    records = _records(data)
+    _header(records)
+    return sum(1 for _ in records)
+
+
+def read_whc_export(data: bytes, *, only_ids: set[int] | None = None) -> WhcExport:
+    """Split, decode and check every row; with ``only_ids``, only the rows with those id_no."""
+    records = _records(data)
+    header = _header(records)
     position = {name: index for index, name in enumerate(header)}
 
     export = WhcExport()

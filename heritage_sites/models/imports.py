@@ -1,8 +1,10 @@
 """Bulk imports run by the worker: the uploaded file, its progress and its report.
 
-A curator posts a CSV, JSON or JSON Lines file of sites or artefacts; the worker checks (and,
-unless it is a dry run, writes) its rows with ``services/bulk.py`` and counts them as it goes,
-so the curator can poll the job. Part of the models package (``heritage_sites.models``).
+A curator posts a CSV, JSON or JSON Lines file of sites or artefacts (or the museum's staff the
+UNESCO World Heritage List export, which belongs to no institution); the worker checks (and,
+unless it is a dry run, writes) its rows with ``services/bulk.py`` or ``services/imports.py``
+and counts them as it goes, so the curator can poll the job. Part of the models package
+(``heritage_sites.models``).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ class ImportJob(models.Model):
     class Kind(models.TextChoices):
         SITE = "site", _("sites")
         ARTEFACT = "artefact", _("artefacts")
+        WHC = "whc", _("World Heritage List (UNESCO export)")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -33,7 +36,12 @@ class ImportJob(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(max_length=16, choices=Kind.choices)
     institution = models.ForeignKey(
-        "heritage_sites.Institution", on_delete=models.CASCADE, related_name="import_jobs"
+        "heritage_sites.Institution",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="import_jobs",
+        help_text=_("Whose records are imported (none for the World Heritage List)."),
     )
     dry_run = models.BooleanField(default=True)
     filename = models.CharField(max_length=255, help_text=_("The name the file was sent with."))
@@ -54,6 +62,13 @@ class ImportJob(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["institution", "created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="whc", institution__isnull=True)
+                | (~models.Q(kind="whc") & models.Q(institution__isnull=False)),
+                name="import_job_institution_unless_whc",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"import of {self.filename} ({self.get_state_display()})"

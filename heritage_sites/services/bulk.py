@@ -21,8 +21,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from heritage_sites import permissions
+from heritage_sites.importers.whc import WhcFormatError, count_whc_records
 from heritage_sites.models import (
     Artefact,
     Country,
@@ -32,6 +34,7 @@ from heritage_sites.models import (
     PublicationState,
 )
 from heritage_sites.rights import SHORT_CODES, licence_uri
+from heritage_sites.services.imports import site_import_whc_export
 from heritage_sites.services.rows import (
     CREATED,
     UPDATED,
@@ -278,20 +281,56 @@ FORMATS = (".csv", ".jsonl", ".json")
 
 
 class ImportRefused(Exception):
-    """The import cannot start; the message says why and what to do."""
+    """The import cannot start; the message says why and what to do (and ``field``, which
+    part of the request is wrong)."""
 
-    def __init__(self, message: str, status: int = 400):
+    def __init__(self, message: str, status: int = 400, field: str = "file"):
         super().__init__(message)
         self.status = status
+        self.field = field
 
 
 def import_job_create(
-    *, data: bytes, filename: str, kind: str, institution: Institution, dry_run: bool, by
+    *,
+    data: bytes,
+    filename: str,
+    kind: str,
+    institution: Institution | None,
+    dry_run: bool,
+    by,
 ) -> ImportJob:
     """Keep the file, count its rows and queue the job (the worker checks and writes them).
 
-    An unreadable file is refused here, at once; the rows' problems are the job's report.
+    Sites and artefacts are imported into an institution the person curates; the World
+    Heritage List (kind ``whc``) into none, by the museum's staff. A file that cannot be read
+    is refused here, at once; the rows' problems are the job's report.
     """
+    if kind == ImportJob.Kind.WHC:
+        file_format, total = _world_heritage_file(data, filename, institution, by)
+    else:
+        file_format, total = _records_file(data, filename, institution, by)
+    job = ImportJob(
+        kind=kind,
+        institution=institution,
+        dry_run=dry_run,
+        filename=filename[-255:],
+        file_format=file_format,
+        rows_total=total,
+        created_by=by,
+    )
+    with transaction.atomic():
+        job.file.save("rows", ContentFile(data), save=False)
+        job.save()
+        transaction.on_commit(lambda: _enqueue_import(job.pk))
+    return job
+
+
+def _records_file(data: bytes, filename: str, institution: Institution | None, by):
+    """(format, number of rows) of a file of sites or artefacts for ``institution``."""
+    if institution is None:
+        raise ImportRefused(
+            _("Name the institution whose records these are (its slug)."), field="institution"
+        )
     curated = permissions.institution_ids_with(by, permissions.Role.CURATOR)
     if curated is not None and institution.pk not in curated:
         raise ImportRefused(
@@ -307,20 +346,34 @@ def import_job_create(
         raise ImportRefused(str(exc)) from None
     if not rows:
         raise ImportRefused("The file holds no rows to import.")
-    job = ImportJob(
-        kind=kind,
-        institution=institution,
-        dry_run=dry_run,
-        filename=filename[-255:],
-        file_format=extension.lstrip("."),
-        rows_total=len(rows),
-        created_by=by,
-    )
-    with transaction.atomic():
-        job.file.save("rows", ContentFile(data), save=False)
-        job.save()
-        transaction.on_commit(lambda: _enqueue_import(job.pk))
-    return job
+    return extension.lstrip("."), len(rows)
+
+
+def _world_heritage_file(data: bytes, filename: str, institution: Institution | None, by):
+    """(format, number of rows) of the UNESCO export, checked before it is kept."""
+    if not permissions.may_import_world_heritage_list(by):
+        raise ImportRefused(
+            _(
+                "Only the museum's staff import the UNESCO World Heritage List: its properties "
+                "are no institution's records."
+            ),
+            status=403,
+        )
+    if institution is not None:
+        raise ImportRefused(
+            _("Leave out the institution: World Heritage properties belong to no institution."),
+            field="institution",
+        )
+    if not filename.lower().endswith(".csv"):
+        raise ImportRefused(_("Give the World Heritage List export as a .csv file."))
+    try:
+        total = count_whc_records(data)
+    except WhcFormatError as exc:
+        message = _("The file cannot be read as the World Heritage List export: %(problem)s")
+        raise ImportRefused(message % {"problem": exc}) from None
+    if not total:
+        raise ImportRefused("The file holds no rows to import.")
+    return "csv", total
 
 
 def _enqueue_import(job_id: int) -> None:
@@ -352,16 +405,21 @@ def import_job_run(*, job_id: int) -> str | None:
 
     try:
         with job.file.open("rb") as handle:
-            rows = read_rows(handle.read(), job.filename)
-        report = records_import(
-            kind=job.kind,
-            rows=rows,
-            by=job.created_by,
-            institution=job.institution,
-            dry_run=job.dry_run,
-            progress=progress,
-        )
-    except UnreadableFile as exc:
+            data = handle.read()
+        if job.kind == ImportJob.Kind.WHC:
+            report = site_import_whc_export(
+                data=data, dry_run=job.dry_run, by=job.created_by, on_progress=progress
+            )
+        else:
+            report = records_import(
+                kind=job.kind,
+                rows=read_rows(data, job.filename),
+                by=job.created_by,
+                institution=job.institution,
+                dry_run=job.dry_run,
+                progress=progress,
+            )
+    except (UnreadableFile, WhcFormatError) as exc:
         state, values = ImportJob.State.FAILED, {"failure_reason": str(exc)}
     except Exception:
         logger.exception("Import job %s failed", job_id)

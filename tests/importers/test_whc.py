@@ -19,6 +19,7 @@ from heritage_sites.importers.text import (
 from heritage_sites.importers.whc import (
     WhcCountry,
     WhcFormatError,
+    count_whc_records,
     parse_id_list,
     read_whc_export,
 )
@@ -237,3 +238,11 @@ def test_it_decodes_every_row_of_the_real_file():
     assert names[1488] == "Diyarbakır Fortress and Hevsel Gardens Cultural Landscape"
     for name in names.values():
         assert not any(marker in name for marker in ("Ã", "â€", "\ufffd", "<", "&", "  "))
+
+
+def test_it_counts_the_records_of_an_export_without_reading_them():
+    multiline = whc_row(short_description_en=b"<p>One</p>\n\n<p>Two</p>")
+
+    assert count_whc_records(whc_csv(multiline, whc_row(id_no=b"x"), whc_row())) == 3
+    with pytest.raises(WhcFormatError, match="no column id_no"):
+        count_whc_records(b"name,longitude\nx,1\n")

@@ -83,3 +83,26 @@ def whc_csv(*rows: dict[str, bytes], header: list[str] = HEADER) -> bytes:
     lines = [",".join(header).encode()]
     lines += [b",".join(quoted(row.get(column, b"")) for column in header) for row in rows]
     return b"\n".join(lines) + b"\n"
+
+
+BUKHARA = whc_row(
+    id_no=b"602",
+    name_en=b"Historic Centre of Bukhara",
+    name_fr=b"Centre historique de Boukhara",
+    latitude=b"39.77472",
+    longitude=b"64.42861",
+)
+# An export with deliberate errors: rows 1, 2 and 4 (lines 2, 4 and 8: each description spans
+# two lines) are wrong, row 3 is right; then the same rows fixed.
+WITH_ERRORS = (
+    whc_row(latitude=b"123.4"),
+    whc_row(id_no=b""),
+    BUKHARA,
+    whc_row(id_no=b"604", date_inscribed=b"1907", category=b"Heritage"),
+)
+FIXED = (
+    whc_row(),
+    whc_row(id_no=b"9603", latitude=b"40"),
+    BUKHARA,
+    whc_row(id_no=b"604", date_inscribed=b"2007"),
+)

@@ -15,17 +15,9 @@ from heritage_sites.models import Country, HeritageSite, PublicationState
 from heritage_sites.services.imports import WHC_TEXT_SOURCE, site_import_whc_row
 from tests.conftest import DATA, needs_shared_data
 from tests.factories import CountryFactory, HeritageSiteFactory
-from tests.importers.whc_samples import whc_csv, whc_row
+from tests.importers.whc_samples import BUKHARA, FIXED, WITH_ERRORS, whc_csv, whc_row
 
 pytestmark = pytest.mark.django_db
-
-BUKHARA = whc_row(
-    id_no=b"602",
-    name_en=b"Historic Centre of Bukhara",
-    name_fr=b"Centre historique de Boukhara",
-    latitude=b"39.77472",
-    longitude=b"64.42861",
-)
 
 
 class Terminal(io.StringIO):
@@ -251,25 +243,9 @@ def test_it_shows_progress_only_on_a_terminal(tmp_path):
     assert shown.startswith(f"\r[{'#' * 15}{'.' * 15}] 1/2\r[{'#' * 30}] 2/2\n")
 
 
-# A file with deliberate errors: rows 1, 2 and 4 (lines 2, 4 and 8: each description spans two
-# lines) are wrong, row 3 is right.
-BROKEN = (
-    whc_row(latitude=b"123.4"),
-    whc_row(id_no=b""),
-    BUKHARA,
-    whc_row(id_no=b"604", date_inscribed=b"1907", category=b"Heritage"),
-)
-FIXED = (
-    whc_row(),
-    whc_row(id_no=b"9603", latitude=b"40"),
-    BUKHARA,
-    whc_row(id_no=b"604", date_inscribed=b"2007"),
-)
-
-
 def test_a_dry_run_lists_every_problem_by_row_and_column_and_changes_nothing(tmp_path):
     HeritageSiteFactory(unesco_id=602, name_en="Old name of Bukhara", slug="bukhara")
-    path = write_export(tmp_path, *BROKEN)
+    path = write_export(tmp_path, *WITH_ERRORS)
 
     with pytest.raises(CommandError, match="4 problem"):
         run_import(path, "--dry-run")

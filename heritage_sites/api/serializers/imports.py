@@ -12,9 +12,16 @@ class ImportJobCreateSerializer(serializers.Serializer):
     file = serializers.FileField(
         help_text="A .csv, .json (a list of objects) or .jsonl file, one record per row."
     )
-    kind = serializers.ChoiceField(choices=ImportJob.Kind.choices)
+    kind = serializers.ChoiceField(
+        choices=ImportJob.Kind.choices,
+        help_text="`site` or `artefact` (into an institution you curate), or `whc`: the UNESCO "
+        "World Heritage List export as a CSV (the museum's staff only; no institution).",
+    )
     institution = serializers.SlugField(
-        max_length=200, help_text="Slug of the institution you curate (owner or steward)."
+        max_length=200,
+        required=False,
+        help_text="Slug of the institution you curate (owner or steward). Required for sites "
+        "and artefacts; left out for `whc`.",
     )
     dry_run = serializers.BooleanField(
         default=True,
@@ -29,7 +36,13 @@ class ProgressSerializer(serializers.Serializer):
 
 class RowProblemSerializer(serializers.Serializer):
     row = serializers.IntegerField(help_text="1 is the first record (the CSV header is 0).")
-    column = serializers.CharField()
+    line = serializers.IntegerField(
+        allow_null=True,
+        required=False,
+        help_text="The line of the file the record starts on, where records span lines (the "
+        "World Heritage export); null otherwise.",
+    )
+    column = serializers.CharField(help_text="A column of the file, or `row` for the whole row.")
     message = serializers.CharField()
 
 
@@ -38,13 +51,17 @@ class ImportReportSerializer(serializers.Serializer):
     total = serializers.IntegerField()
     created = serializers.IntegerField(help_text="Rows created (or that would be, dry run).")
     updated = serializers.IntegerField(help_text="Rows updated (or that would be, dry run).")
+    unchanged = serializers.IntegerField(
+        required=False,
+        help_text="Rows that match their record already (World Heritage imports); 0 otherwise.",
+    )
     refused_rows = serializers.IntegerField()
     problems = RowProblemSerializer(many=True)
 
 
 class ImportJobSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
-    institution = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    institution = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     progress = serializers.SerializerMethodField()
     report = serializers.SerializerMethodField()
 

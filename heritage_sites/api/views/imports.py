@@ -61,6 +61,7 @@ class ImportJobViewSet(
         jobs = ImportJob.objects.select_related("institution")
         if not user.is_authenticated:
             return jobs.none()  # only the schema generator gets here anonymously
+        # World Heritage imports (no institution) are the staff's, who see every job.
         curated = permissions.institution_ids_with(user, permissions.Role.CURATOR)
         return jobs if curated is None else jobs.filter(institution__in=curated)
 
@@ -71,10 +72,13 @@ class ImportJobViewSet(
             raise exceptions.NotFound("No import job with this id that you may see.") from None
 
     @extend_schema(
-        summary="Import sites or artefacts from a CSV, JSON or JSON Lines file",
+        summary="Import sites or artefacts from a CSV, JSON or JSON Lines file, or the UNESCO "
+        "World Heritage List",
         description="Answers 202 at once; the worker checks every row (a dry run stops there "
-        "and changes nothing) and, unless `dry_run` is false, writes each good row as a "
-        "draft. Poll the job for its progress and report.",
+        "and changes nothing) and, unless `dry_run` is false, writes each good row in a "
+        "transaction of its own: sites and artefacts as drafts of the institution, World "
+        "Heritage properties (`kind=whc`, the museum's staff only) as the `import_whc` "
+        "command does. Poll the job for its progress and report.",
         request={"multipart/form-data": ImportJobCreateSerializer},
         responses={202: ImportJobSerializer},
         tags=["imports"],
@@ -88,11 +92,13 @@ class ImportJobViewSet(
             raise exceptions.ValidationError(
                 {"file": [f"The file is larger than {MAX_IMPORT_BYTES // 2**20} MB: split it."]}
             )
-        institution = Institution.objects.filter(slug=data["institution"]).first()
-        if institution is None:
-            raise exceptions.ValidationError(
-                {"institution": [f"No institution with the slug '{data['institution']}'."]}
-            )
+        institution = None
+        if "institution" in data:
+            institution = Institution.objects.filter(slug=data["institution"]).first()
+            if institution is None:
+                raise exceptions.ValidationError(
+                    {"institution": [f"No institution with the slug '{data['institution']}'."]}
+                )
         try:
             job = import_job_create(
                 data=upload.read(),
@@ -105,6 +111,6 @@ class ImportJobViewSet(
         except ImportRefused as exc:
             if exc.status == 403:
                 raise exceptions.PermissionDenied(str(exc)) from None
-            raise exceptions.ValidationError({"file": [str(exc)]}) from None
+            raise exceptions.ValidationError({exc.field: [str(exc)]}) from None
         job.refresh_from_db()
         return Response(ImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
