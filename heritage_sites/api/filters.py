@@ -18,10 +18,12 @@ from heritage_sites.models import (
     Artefact,
     Corridor,
     Country,
+    Exhibition,
     HeritageSite,
     Institution,
     Material,
     PublicationState,
+    Route,
     Scan,
 )
 from heritage_sites.rights import OPEN_LICENCES, SHORT_CODES, licence_uri
@@ -162,7 +164,23 @@ class SearchFilter(df.CharFilter):
     pass
 
 
-class _Base(df.FilterSet):
+class _Sync(df.FilterSet):
+    """``?updated_since=``, which every list of workflow records takes (sites, artefacts,
+    scans, routes, exhibitions): changed records, and on the first page their tombstones."""
+
+    updated_since = df.IsoDateTimeFilter(
+        method="filter_updated_since",
+        help_text="ISO 8601 date-time: only records changed at or after it (for keeping a "
+        "mirror in step). The first page then lists `tombstones`: records deleted or "
+        "withdrawn since then.",
+    )
+
+    def filter_updated_since(self, queryset, name, value):
+        self.request.updated_since = value
+        return queryset.filter(updated_at__gte=value)
+
+
+class _Base(_Sync):
     search = SearchFilter(
         method="filter_q", max_length=query.MAX_QUERY_LENGTH, help_text=SEARCH_HELP
     )
@@ -176,17 +194,6 @@ class _Base(df.FilterSet):
         choices=PublicationState.choices,
         help_text="Publication state. Only curators see anything but `published`.",
     )
-
-    updated_since = df.IsoDateTimeFilter(
-        method="filter_updated_since",
-        help_text="ISO 8601 date-time: only records changed at or after it (for keeping a "
-        "mirror in step). The first page then lists `tombstones`: records deleted or "
-        "withdrawn since then.",
-    )
-
-    def filter_updated_since(self, queryset, name, value):
-        self.request.updated_since = value
-        return queryset.filter(updated_at__gte=value)
 
     def filter_q(self, queryset, name, value):
         return query.ranked(query.search(queryset, value), value, self.title_field)
@@ -437,7 +444,7 @@ class ArtefactFilter(_Base):
         )
 
 
-class ScanFilter(df.FilterSet):
+class ScanFilter(_Sync):
     artefact = df.CharFilter(
         method="filter_artefact", max_length=200, help_text="Public id or slug of the artefact."
     )
@@ -457,8 +464,6 @@ class ScanFilter(df.FilterSet):
     kind = df.MultipleChoiceFilter(distinct=False, choices=Scan.Kind.choices)
     licence = LicenceFilter(fields=("licence", "artefact__licence"))
     reusability = ReusabilityFilter(fields=("licence", "artefact__licence"))
-    updated_since = _Base.base_filters["updated_since"]
-    filter_updated_since = _Base.filter_updated_since
 
     class Meta:
         model = Scan
@@ -469,6 +474,18 @@ class ScanFilter(df.FilterSet):
 
     def filter_site(self, queryset, name, value):
         return queryset.filter(ref_condition("site__", value))
+
+
+class RouteFilter(_Sync):
+    class Meta:
+        model = Route
+        fields = []
+
+
+class ExhibitionFilter(_Sync):
+    class Meta:
+        model = Exhibition
+        fields = []
 
 
 class FilterBackend(DjangoFilterBackend):

@@ -14,9 +14,9 @@ from heritage_sites.models import (
     DeletedRecord,
     HeritageSite,
     PublicationState,
-    RecordKind,
     Scan,
 )
+from heritage_sites.services.records import KINDS
 
 # Public facet name -> the path counted (None: has_3d, counted from ready scans).
 FACETS = {
@@ -34,7 +34,6 @@ FACETS = {
         "has_3d": None,
     },
 }
-KINDS = {HeritageSite: RecordKind.SITE, Artefact: RecordKind.ARTEFACT, Scan: RecordKind.SCAN}
 # Tombstones are listed whole on the first page; a mirror that fell further behind than
 # this many removals starts again from a full walk (the answer says so).
 MAX_TOMBSTONES = 10_000
@@ -141,12 +140,3 @@ def extras(request, queryset, cursor_param: str) -> dict:
     if since is not None and cursor_param not in request.query_params:
         found["tombstones"] = tombstones(model, since)
     return found
-
-
-class TombstoneSerializer(serializers.Serializer):
-    # The kinds whose lists carry tombstones (KINDS), not every kind a DeletedRecord may be.
-    kind = serializers.ChoiceField(choices=[(kind.value, kind.label) for kind in KINDS.values()])
-    id = serializers.UUIDField()
-    slug = serializers.CharField(allow_blank=True)
-    reason = serializers.ChoiceField(choices=["deleted", "withdrawn"])
-    at = serializers.DateTimeField(help_text="When it was deleted or withdrawn.")

@@ -8,7 +8,9 @@ from heritage_sites.api import listing
 TOMBSTONE_SCHEMA = {
     "type": "object",
     "properties": {
-        "kind": {"type": "string", "enum": ["site", "artefact", "scan"]},
+        # Every kind of record whose list takes ?updated_since= (sites, artefacts, scans,
+        # routes, exhibitions).
+        "kind": {"type": "string", "enum": [str(kind) for kind in listing.KINDS.values()]},
         "id": {"type": "string", "format": "uuid"},
         "slug": {"type": "string"},
         "reason": {"type": "string", "enum": ["deleted", "withdrawn"]},

@@ -3,8 +3,8 @@
 - ``SlugHistory``: every slug a site, artefact, route or exhibition had; an old slug answers
   301 to the current one, so links made before a rename keep working. Public ids never change.
 - ``DeletedRecord``: a tombstone per deleted site, artefact, scan, route or exhibition; the
-  sites', artefacts' and scans' ``?updated_since=`` lists them so a mirror can remove what the
-  museum removed.
+  lists' ``?updated_since=`` (of each of these kinds) gives them, so a mirror can remove what
+  the museum removed.
 
 Part of the models package (``heritage_sites.models``).
 """

@@ -5,7 +5,13 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from heritage_sites.models import Artefact, DeletedRecord, HeritageSite, PublicationState
+from heritage_sites.models import (
+    Artefact,
+    DeletedRecord,
+    Exhibition,
+    HeritageSite,
+    PublicationState,
+)
 from heritage_sites.services.records import record_delete
 from tests.factories import (
     ArtefactFactory,
@@ -13,6 +19,7 @@ from tests.factories import (
     DerivativeFactory,
     HeritageSiteFactory,
     MaterialFactory,
+    RouteFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -97,3 +104,53 @@ def test_a_bad_updated_since_is_a_400(anon):
     response = anon.get("/api/v1/artefacts/?updated_since=yesterday")
     assert response.status_code == 400
     assert "updated_since" in response.json()["errors"]
+
+
+def _route(home, slug: str):
+    return RouteFactory(institution=home, slug=slug, state=PublicationState.PUBLISHED)
+
+
+def _exhibition(home, slug: str):
+    exhibition = Exhibition.objects.create(
+        slug=slug, title_en=f"Exhibition {slug}", state=PublicationState.PUBLISHED
+    )
+    exhibition.institutions.add(home)
+    return exhibition
+
+
+@pytest.mark.parametrize(
+    ("path", "kind", "make"),
+    [("routes", "route", _route), ("exhibitions", "exhibition", _exhibition)],
+)
+def test_routes_and_exhibitions_list_their_tombstones_in_updated_since(
+    anon, owner, home, path, kind, make
+):
+    kept, withdrawn, draft, gone = (make(home, slug) for slug in ("kept", "off", "wip", "gone"))
+    type(kept).objects.update(updated_at=timezone.now() - timedelta(days=2))
+    since = timezone.now() - timedelta(seconds=1)
+    withdrawn.state = PublicationState.WITHDRAWN
+    withdrawn.save()
+    draft.state = PublicationState.DRAFT
+    draft.save()
+    gone_id = gone.public_id
+    record_delete(instance=gone)
+    # A draft that was never published, made after `since`: nobody's business either.
+    new = make(home, "new-draft")
+    new.state = PublicationState.DRAFT
+    new.save()
+
+    body = anon.get(f"/api/v1/{path}/", {"updated_since": since.isoformat()}).json()
+
+    assert body["results"] == []
+    assert sorted((s["kind"], s["id"], s["slug"], s["reason"]) for s in body["tombstones"]) == [
+        (kind, str(gone_id), "gone", "deleted"),
+        (kind, str(withdrawn.public_id), "off", "withdrawn"),
+    ]
+    # The institution's reviewer sees its drafts among the changes, never as tombstones.
+    mine = owner.get(f"/api/v1/{path}/", {"updated_since": since.isoformat()}).json()
+    assert sorted(row["slug"] for row in mine["results"]) == ["new-draft", "off", "wip"]
+    assert {s["slug"] for s in mine["tombstones"]} == {"gone", "off"}
+    # Without updated_since there are no tombstones; a bad value is a 400 naming it.
+    assert "tombstones" not in anon.get(f"/api/v1/{path}/").json()
+    bad = anon.get(f"/api/v1/{path}/?updated_since=yesterday")
+    assert bad.status_code == 400 and "updated_since" in bad.json()["errors"]

@@ -4,6 +4,7 @@ their curators. Items whose artefact, site or scan the caller may not see are le
 from __future__ import annotations
 
 from heritage_sites.api.base import CuratedRecordViewSet, curated_record_schema
+from heritage_sites.api.filters import ExhibitionFilter
 from heritage_sites.api.serializers.exhibitions import (
     ExhibitionDetailSerializer,
     ExhibitionListSerializer,
@@ -32,6 +33,7 @@ from heritage_sites.services import exhibitions as service
     tags=["exhibitions"],
 )
 class ExhibitionViewSet(WorkflowActionsMixin, CuratedRecordViewSet):
+    filterset_class = ExhibitionFilter
     ordering_fields = {"slug": "slug", "created": "created_at", "updated": "updated_at"}
     default_ordering = "slug"
     list_serializer_class = ExhibitionListSerializer

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from heritage_sites import geodesy
 from heritage_sites.api.base import CuratedRecordViewSet, curated_record_schema
+from heritage_sites.api.filters import RouteFilter
 from heritage_sites.api.serializers.routes import (
     RouteDetailSerializer,
     RouteListSerializer,
@@ -53,6 +54,7 @@ class NextQuery(forms.Form):
     tags=["routes"],
 )
 class RouteViewSet(WorkflowActionsMixin, PackActionsMixin, CuratedRecordViewSet):
+    filterset_class = RouteFilter
     action_parameters = {
         "next_stop": set(NextQuery.base_fields),
         "pack": set(PackQuery.base_fields),
