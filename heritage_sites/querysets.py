@@ -165,3 +165,22 @@ class ExhibitionQuerySet(WorkflowQuerySet):
         # A subquery, not a join: an exhibition made by two institutions must not come back twice.
         through = self.model.institutions.through
         return through.objects.filter(institution_id__in=institution_ids).values("exhibition_id")
+
+
+class AccessRequestQuerySet(models.QuerySet):
+    def decidable_by(self, user) -> AccessRequestQuerySet:
+        """Requests for the originals of scans whose institutions the user reviews (every
+        request for staff): the ones the user approves, denies and revokes."""
+        reviewed = institution_ids_with(user, Role.REVIEWER)
+        if reviewed is None:
+            return self
+        if not reviewed:
+            return self.none()
+        scans = self.model.scan.field.related_model.objects.editable_by_ids(reviewed)
+        return self.filter(scan__in=scans)
+
+    def visible_to(self, user) -> AccessRequestQuerySet:
+        """The user's own requests, and those the user decides."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(models.Q(requester=user) | models.Q(pk__in=self.decidable_by(user)))

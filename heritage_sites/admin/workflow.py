@@ -73,24 +73,33 @@ def _run(modeladmin, request, queryset, name: str, note: str = "") -> None:
         modeladmin.message_user(request, refusal, messages.ERROR)
 
 
+def note_page(
+    modeladmin, request, queryset, *, action: str, asked: tuple, required: bool = True
+) -> TemplateResponse:
+    """The page an action shows to ask for its note (``asked``: question, label, button)
+    before it runs on the selected records."""
+    question, label, button = asked
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": question,
+        "question": question,
+        "label": label,
+        "button": button,
+        "note_required": required,
+        "records": list(queryset),
+        "action": action,
+        "back": request.get_full_path(),
+        "opts": modeladmin.model._meta,
+    }
+    return TemplateResponse(request, "admin/heritage_sites/workflow_note.html", context)
+
+
 def _with_note(name: str):
     def act(modeladmin, request, queryset):
         note = request.POST.get("note", "").strip()
         if request.POST.get("confirmed") and note:
             return _run(modeladmin, request, queryset, name, note)
-        question, label, button = NOTE_ASKED[name]
-        context = {
-            **modeladmin.admin_site.each_context(request),
-            "title": question,
-            "question": question,
-            "label": label,
-            "button": button,
-            "records": list(queryset),
-            "action": name,
-            "back": request.get_full_path(),
-            "opts": modeladmin.model._meta,
-        }
-        return TemplateResponse(request, "admin/heritage_sites/workflow_note.html", context)
+        return note_page(modeladmin, request, queryset, action=name, asked=NOTE_ASKED[name])
 
     return act
 

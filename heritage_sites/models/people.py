@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from heritage_sites.permissions import Role
+from heritage_sites.querysets import AccessRequestQuerySet
 
 
 class InstitutionRole(models.Model):
@@ -73,6 +74,8 @@ class AccessRequest(models.Model):
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AccessRequestQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

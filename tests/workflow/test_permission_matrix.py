@@ -155,10 +155,8 @@ def test_admin_revert_matrix(world, role, whose):
     assert Artefact.objects.count() == 1
 
 
-@pytest.mark.parametrize("whose", ["own", "other"])
-@pytest.mark.parametrize("role", ROLES)
-def test_api_approve_an_access_request_matrix(world, role, whose):
-    """Only a reviewer or administrator of the scan's institution decides on its requests."""
+def _access_request(world, whose) -> AccessRequest:
+    """A pending request for the original of a scan of ``whose`` institution."""
     artefact = ArtefactFactory(institution=world[whose], state=PublicationState.PUBLISHED)
     scan = ScanFactory(
         artefact=artefact,
@@ -166,7 +164,7 @@ def test_api_approve_an_access_request_matrix(world, role, whose):
         publication_state=PublicationState.PUBLISHED,
         download_policy=DownloadPolicy.ON_REQUEST,
     )
-    requester = UserFactory(username="requester")
+    requester = UserFactory(username="leyla-reader")
     RequesterProfile.objects.create(user=requester, full_name="A. Reader", affiliation="Library")
     asked = api_as(requester).post(
         "/api/v1/access-requests/",
@@ -174,13 +172,50 @@ def test_api_approve_an_access_request_matrix(world, role, whose):
         format="json",
     )
     assert asked.status_code == 201, asked.content
+    return AccessRequest.objects.get()
+
+
+# Who decides on a request for an original: the scan's institution's reviewers.
+DECIDES = {"reviewer", "administrator"}
+
+
+@pytest.mark.parametrize("whose", ["own", "other"])
+@pytest.mark.parametrize("role", ROLES)
+def test_api_approve_an_access_request_matrix(world, role, whose):
+    """Only a reviewer or administrator of the scan's institution decides on its requests."""
+    access_request = _access_request(world, whose)
     response = api_as(world["users"][role]).post(
-        f"/api/v1/access-requests/{asked.json()['id']}/approve/", {"note": "Yes."}, format="json"
+        f"/api/v1/access-requests/{access_request.public_id}/approve/",
+        {"note": "Yes."},
+        format="json",
     )
     approved = AccessRequest.objects.get().status == AccessRequest.Status.APPROVED
-    assert approved is (whose == "own" and role in {"reviewer", "administrator"})
+    assert approved is (whose == "own" and role in DECIDES)
     if not approved:
         assert response.status_code in (403, 404), response.content
+
+
+@pytest.mark.parametrize("whose", ["own", "other"])
+@pytest.mark.parametrize("role", ROLES)
+def test_admin_approve_an_access_request_matrix(world, role, whose):
+    """The admin's approve action, on the same rule: another institution's reviewer and a
+    curator neither see the request nor approve it by posting the action."""
+    access_request = _access_request(world, whose)
+    client = _admin(world["users"][role])
+    listing = client.get("/admin/heritage_sites/accessrequest/")
+    client.post(
+        "/admin/heritage_sites/accessrequest/",
+        {
+            "action": "approve",
+            "_selected_action": [access_request.pk],
+            "confirmed": "yes",
+            "note": "Yes.",
+        },
+    )
+    approved = AccessRequest.objects.get().status == AccessRequest.Status.APPROVED
+    assert approved is (whose == "own" and role in DECIDES)
+    listed = listing.status_code == 200 and b"leyla-reader" in listing.content
+    assert listed is (whose == "own" and role in DECIDES)
 
 
 PAGE_STATUS = {
