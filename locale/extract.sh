@@ -2,7 +2,9 @@
 # Extract the visitor pages' messages into OUT/django.pot (needs GNU gettext's xgettext).
 # Update a catalog with: msgmerge -U locale/ar/LC_MESSAGES/django.po OUT/django.pot
 # Only the pages' own code and templates are read: the admin and the API are not translated
-# through these catalogs.
+# through these catalogs, except a few messages added to them by hand (the admin's access
+# requests, the refusals of World Heritage imports). They are not in this template: msgmerge
+# marks them obsolete, so bring them back after a merge.
 set -euo pipefail
 out="${1:?usage: locale/extract.sh OUTDIR}"
 root="$(cd "$(dirname "$0")/.." && pwd)"

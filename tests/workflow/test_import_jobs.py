@@ -171,6 +171,15 @@ def test_only_staff_import_the_world_heritage_list(people):
             "Only the museum's staff import the UNESCO World Heritage List"
             in (refused.json()["detail"])
         )
+    # Said in the caller's language (Accept-Language).
+    upload = SimpleUploadedFile("whc.csv", whc_samples.whc_csv(*whc_samples.FIXED))
+    in_french = api_as(people["curator"]).post(
+        "/api/v1/imports/",
+        {"file": upload, "kind": "whc"},
+        format="multipart",
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+    assert in_french.json()["detail"].startswith("Seul le personnel du musée importe la Liste")
     staff = api_as(people["staff"])
     mine = send_whc(
         staff, whc_samples.whc_csv(*whc_samples.FIXED), dry_run=True, institution="home-museum"
