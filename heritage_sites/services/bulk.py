@@ -325,7 +325,9 @@ def import_job_create(
     return job
 
 
-def _records_file(data: bytes, filename: str, institution: Institution | None, by):
+def _records_file(
+    data: bytes, filename: str, institution: Institution | None, by
+) -> tuple[str, int]:
     """(format, number of rows) of a file of sites or artefacts for ``institution``."""
     if institution is None:
         raise ImportRefused(
@@ -349,7 +351,9 @@ def _records_file(data: bytes, filename: str, institution: Institution | None, b
     return extension.lstrip("."), len(rows)
 
 
-def _world_heritage_file(data: bytes, filename: str, institution: Institution | None, by):
+def _world_heritage_file(
+    data: bytes, filename: str, institution: Institution | None, by
+) -> tuple[str, int]:
     """(format, number of rows) of the UNESCO export, checked before it is kept."""
     if not permissions.may_import_world_heritage_list(by):
         raise ImportRefused(

@@ -161,6 +161,8 @@ def test_staff_import_the_world_heritage_list_in_the_worker(
 
 
 def test_only_staff_import_the_world_heritage_list(people):
+    anonymous = send_whc(api_as(None), whc_samples.whc_csv(*whc_samples.FIXED), dry_run=True)
+    assert anonymous.status_code == 401
     for role in ("curator", "administrator"):
         refused = send_whc(
             api_as(people[role]), whc_samples.whc_csv(*whc_samples.FIXED), dry_run=True
