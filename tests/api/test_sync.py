@@ -142,10 +142,10 @@ def test_routes_and_exhibitions_list_their_tombstones_in_updated_since(
     body = anon.get(f"/api/v1/{path}/", {"updated_since": since.isoformat()}).json()
 
     assert body["results"] == []
-    assert sorted((s["kind"], s["id"], s["slug"], s["reason"]) for s in body["tombstones"]) == [
+    assert {(s["kind"], s["id"], s["slug"], s["reason"]) for s in body["tombstones"]} == {
         (kind, str(gone_id), "gone", "deleted"),
         (kind, str(withdrawn.public_id), "off", "withdrawn"),
-    ]
+    }
     # The institution's reviewer sees its drafts among the changes, never as tombstones.
     mine = owner.get(f"/api/v1/{path}/", {"updated_since": since.isoformat()}).json()
     assert sorted(row["slug"] for row in mine["results"]) == ["new-draft", "off", "wip"]
