@@ -9,6 +9,7 @@ and a function that writes it. ``rows_import`` runs the plans: a dry run only co
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -19,6 +20,13 @@ from django.db import DataError, IntegrityError, transaction
 CREATED = "created"
 UPDATED = "updated"
 UNCHANGED = "unchanged"
+logger = logging.getLogger(__name__)
+# What a row the database refuses was told (the database's own words go to the log).
+CLASHES = (
+    "Not saved: it clashes with a record already in the museum (the same slug, or the same "
+    "accession number at the same institution) or names a record that does not exist."
+)
+OUT_OF_RANGE = "Not saved: one of its values is too long or too large for its column."
 
 # What a write did, and the fields it changed (when the importer knows them).
 Applied = tuple[str, tuple[str, ...]]
@@ -131,8 +139,12 @@ def rows_import(
                     plan.outcome, plan.changed = plan.apply()
             except ValidationError as error:
                 plan.problems.append(("row", " ".join(error.messages)))
-            except (IntegrityError, DataError) as error:
-                plan.problems.append(("row", f"the database refused it: {error}"))
+            except IntegrityError as error:
+                logger.info("import row %s refused by the database: %s", plan.number, error)
+                plan.problems.append(("row", CLASHES))
+            except DataError as error:
+                logger.info("import row %s refused by the database: %s", plan.number, error)
+                plan.problems.append(("row", OUT_OF_RANGE))
         report.add(plan)
         if progress is not None:
             progress(done, report.total)

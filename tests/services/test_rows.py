@@ -5,6 +5,7 @@ from django.db import IntegrityError
 
 from heritage_sites.models import Country
 from heritage_sites.services.rows import (
+    CLASHES,
     CREATED,
     UNCHANGED,
     Problem,
@@ -42,10 +43,10 @@ def test_a_row_the_database_refuses_is_reported_and_rolled_back_alone():
     )
 
     assert sorted(Country.objects.values_list("iso2", flat=True)) == ["KZ", "UZ"]
-    assert report.problems == [
-        Problem(2, "row", "the database refused it: site_latitude_in_range", line=4)
-    ]
-    assert str(report.problems[0]).startswith("row 2 (line 4), column row: the database")
+    # In plain words: the database's own message (a constraint's name) is for the log.
+    assert report.problems == [Problem(2, "row", CLASHES, line=4)]
+    assert "site_latitude_in_range" not in str(report.problems[0])
+    assert str(report.problems[0]).startswith("row 2 (line 4), column row: Not saved")
     assert (report.created, report.refused_rows) == (2, 1)
     assert seen == [(1, 3), (2, 3), (3, 3)]
 
