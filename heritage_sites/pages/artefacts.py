@@ -7,29 +7,19 @@ from django.http import HttpRequest, HttpResponse
 
 from heritage_sites.api.filters import ArtefactFilter
 from heritage_sites.models import Artefact, Corridor, Country, HeritageSite, Material, Scan
-from heritage_sites.pages import browse, jsonld, maps, media, scale, text, tombstones, viewer
+from heritage_sites.pages import browse, cards, jsonld, maps, media, scale, text, tombstones, viewer
 from heritage_sites.pages.journeys import artefact_journey
 from heritage_sites.pages.labels import span_label
 from heritage_sites.pages.render import map_settings, render_page
 
 
-def with_posters(artefacts: list[Artefact]) -> list[Artefact]:
-    posters = media.posters_for("artefact", [artefact.pk for artefact in artefacts])
-    for artefact in artefacts:
-        artefact.poster = posters.get(artefact.pk)
-    return artefacts
-
-
 def artefact_list(request: HttpRequest) -> HttpResponse:
-    # select_related: each card names its institution (one query per card otherwise).
-    artefacts = (
-        Artefact.objects.published().select_related("institution").order_by("title_en", "pk")
-    )
+    artefacts = cards.artefact_cards(Artefact.objects.published()).order_by("title_en", "pk")
     rows, form, errors = browse.filtered(ArtefactFilter, request, artefacts)
     page = browse.paginate(request, rows)
     context = {
         "page": page,
-        "artefacts": with_posters(list(page.object_list)),
+        "artefacts": cards.with_posters(list(page.object_list)),
         "errors": errors,
         "form": form,
         "query": browse.query_without_page(request),
@@ -51,15 +41,59 @@ def _main_and_restorations(viewables: list[media.Viewable]):
     return main, others
 
 
+# What the artefact page shows of the record, besides its translated title and description.
+_DETAIL_FIELDS = (
+    "slug",
+    "state",
+    "object_type",
+    "accession_number",
+    "date_earliest",
+    "date_latest",
+    "height_mm",
+    "width_mm",
+    "depth_mm",
+    "weight_g",
+    "licence",
+    "rights_holder",
+    "attribution",
+    "institution",
+    "institution__city",
+    "institution__country",
+    "institution__country__iso2",
+    "site",
+    "site__slug",
+    "site__state",
+    "site__latitude",
+    "site__longitude",
+)
+
+
 def artefact_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # select_related: the record names the institution, its country and the site of origin.
     artefact = (
         Artefact.objects.published()
-        .select_related("institution__country", "site")
-        .prefetch_related(Prefetch("materials", queryset=Material.objects.order_by("name_en")))
         .filter(slug=slug)
-        .first()
+        .select_related("institution__country", "site")
+        .only(
+            *_DETAIL_FIELDS,
+            *text.columns(
+                "title",
+                "description",
+                "institution__name",
+                "institution__country__name",
+                "site__name",
+            ),
+        )
+        .prefetch_related(
+            Prefetch(
+                "materials",
+                queryset=Material.objects.order_by("name_en").only(*text.columns("name")),
+            )
+        )
+        # Slugs are unique: no ORDER BY (first() would add one, over every selected column).
+        .order_by()[:1]
     )
+    artefact = next(iter(artefact), None)
     if artefact is None:
         return tombstones.gone_or_404(request, Artefact, slug=slug)
     site = artefact.site if artefact.site_id and artefact.site.state == "published" else None

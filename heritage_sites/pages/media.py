@@ -53,9 +53,13 @@ def _with_srcset(posters: list[Derivative]) -> Derivative | None:
     return best
 
 
+# What the pages show of a scan besides its files (viewer.html, the artefact page).
+_SCAN_FIELDS = ("public_id", "kind", "procedural", "report", "created_at")
+
+
 def viewables(scans: QuerySet) -> list[Viewable]:
     """The scans with their derivatives, in two queries whatever the number of scans."""
-    rows = list(scans)
+    rows = list(scans.only(*_SCAN_FIELDS))
     by_scan: dict[int, Viewable] = {scan.pk: Viewable(scan) for scan in rows}
     derivatives = Derivative.objects.filter(scan_id__in=by_scan).only(
         "scan_id", "kind", "file", "byte_size", "face_count", "width", "height", "content_type"
@@ -77,24 +81,33 @@ def viewables(scans: QuerySet) -> list[Viewable]:
 
 def posters_for(subject: str, ids: list[int]) -> dict[int, Derivative]:
     """One poster per artefact or site (``subject``: "artefact" or "site"), with its
-    ``srcset``, in two queries: of its ready, published scans the as-found ones first, then
+    ``srcset``, in one query: of its ready, published scans the as-found ones first, then
     the newest; of that scan's posters the WebP, widest first."""
-    rows = Derivative.objects.filter(
-        kind=Derivative.Kind.POSTER,
-        scan__in=Scan.objects.published().filter(**{f"{subject}_id__in": ids}),
-    ).values_list(f"scan__{subject}_id", "scan__kind", "scan__created_at", "scan_id")
+    rows = (
+        Derivative.objects.filter(
+            kind=Derivative.Kind.POSTER,
+            scan__in=Scan.objects.published().filter(**{f"{subject}_id__in": ids}),
+        )
+        .select_related("scan")
+        .only(
+            "file",
+            "width",
+            "height",
+            "content_type",
+            "scan",
+            "scan__kind",
+            "scan__created_at",
+            f"scan__{subject}",
+        )
+        .order_by()  # the best is chosen below
+    )
+    by_scan: dict[int, list[Derivative]] = defaultdict(list)
     best: dict[int, tuple] = {}
-    wanted: dict[int, int] = {}
-    for owner_id, kind, created, scan_id in rows:
-        key = (kind == Scan.Kind.AS_FOUND, created, scan_id)
+    for poster in rows:
+        scan = poster.scan
+        by_scan[scan.pk].append(poster)
+        owner_id = getattr(scan, f"{subject}_id")
+        key = (scan.kind == Scan.Kind.AS_FOUND, scan.created_at, scan.pk)
         if owner_id not in best or key > best[owner_id]:
             best[owner_id] = key
-            wanted[owner_id] = scan_id
-    if not wanted:
-        return {}
-    by_scan: dict[int, list[Derivative]] = defaultdict(list)
-    for poster in Derivative.objects.filter(
-        kind=Derivative.Kind.POSTER, scan_id__in=wanted.values()
-    ).only("scan_id", "file", "width", "height", "content_type"):
-        by_scan[poster.scan_id].append(poster)
-    return {owner_id: _with_srcset(by_scan[scan_id]) for owner_id, scan_id in wanted.items()}
+    return {owner_id: _with_srcset(by_scan[key[2]]) for owner_id, key in best.items()}
