@@ -57,16 +57,23 @@ def _with_srcset(posters: list[Derivative]) -> Derivative | None:
 _SCAN_FIELDS = ("public_id", "kind", "procedural", "report", "created_at")
 
 
-def viewables(scans: QuerySet) -> list[Viewable]:
-    """The scans with their derivatives, in two queries whatever the number of scans."""
-    rows = list(scans.only(*_SCAN_FIELDS))
-    by_scan: dict[int, Viewable] = {scan.pk: Viewable(scan) for scan in rows}
-    derivatives = Derivative.objects.filter(scan_id__in=by_scan).only(
-        "scan_id", "kind", "file", "byte_size", "face_count", "width", "height", "content_type"
+def viewables(scans: QuerySet, *, newest_first: bool = False) -> list[Viewable]:
+    """The scans with their public files, oldest (or newest) first, in one query whatever
+    the number of scans. A scan with no file has nothing to show and is left out."""
+    derivatives = (
+        Derivative.objects.filter(scan__in=scans)
+        # select_related: each file's scan, read once with its first file.
+        .select_related("scan")
+        .only(
+            *("kind", "file", "byte_size", "face_count", "width", "height", "content_type"),
+            *("scan", *(f"scan__{name}" for name in _SCAN_FIELDS)),
+        )
+        .order_by()  # the scans are ordered below
     )
+    by_scan: dict[int, Viewable] = {}
     posters: dict[int, list[Derivative]] = defaultdict(list)
     for derivative in derivatives:
-        viewable = by_scan[derivative.scan_id]
+        viewable = by_scan.setdefault(derivative.scan_id, Viewable(derivative.scan))
         if derivative.kind == Derivative.Kind.POSTER:
             posters[derivative.scan_id].append(derivative)
         elif derivative.kind == Derivative.Kind.WEB:
@@ -76,7 +83,11 @@ def viewables(scans: QuerySet) -> list[Viewable]:
     for viewable in by_scan.values():
         viewable.poster = _with_srcset(posters[viewable.scan.pk])
         viewable.lods.sort(key=lambda lod: lod.face_count or 0)
-    return [by_scan[scan.pk] for scan in rows]
+    return sorted(
+        by_scan.values(),
+        key=lambda viewable: (viewable.scan.created_at, viewable.scan.pk),
+        reverse=newest_first,
+    )
 
 
 def posters_for(subject: str, ids: list[int]) -> dict[int, Derivative]:

@@ -104,7 +104,7 @@ def site_detail(request: HttpRequest, slug: str) -> HttpResponse:
             )
         )
     )
-    scans = media.viewables(Scan.objects.published().filter(site=site).order_by("created_at"))
+    scans = media.viewables(Scan.objects.published().filter(site=site))
     poster = next((v.poster for v in scans if v.poster is not None), None)
     points = [maps.site_point(site, url=False)]
     points += [maps.site_point(component) for component in components]
