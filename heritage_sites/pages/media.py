@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from heritage_sites.models import Derivative, Scan
 
@@ -18,6 +18,8 @@ class Viewable:
     poster: Derivative | None = None
     web: Derivative | None = None
     lods: list[Derivative] = field(default_factory=list)
+    # The measured size, from the scan's processing report (x, y up, z).
+    report_extents: object = None
 
     @property
     def phone_model(self) -> Derivative | None:
@@ -31,7 +33,7 @@ class Viewable:
 
     @property
     def extents_mm(self) -> list[float] | None:
-        extents = (self.scan.report or {}).get("extents_mm")
+        extents = self.report_extents
         if isinstance(extents, list) and len(extents) == 3:
             return [float(value) for value in extents]
         return None
@@ -54,26 +56,33 @@ def _with_srcset(posters: list[Derivative]) -> Derivative | None:
 
 
 # What the pages show of a scan besides its files (viewer.html, the artefact page).
-_SCAN_FIELDS = ("public_id", "kind", "procedural", "report", "created_at")
+_SCAN_FIELDS = ("public_id", "kind", "procedural", "created_at")
+_SHOWN = (Derivative.Kind.POSTER, Derivative.Kind.WEB, Derivative.Kind.LOD)
 
 
 def viewables(scans: QuerySet, *, newest_first: bool = False) -> list[Viewable]:
     """The scans with their public files, oldest (or newest) first, in one query whatever
     the number of scans. A scan with no file has nothing to show and is left out."""
     derivatives = (
-        Derivative.objects.filter(scan__in=scans)
-        # select_related: each file's scan, read once with its first file.
+        Derivative.objects.filter(scan__in=scans, kind__in=_SHOWN)
+        # select_related: each file's scan (the few columns shown, on each of its rows).
         .select_related("scan")
         .only(
             *("kind", "file", "byte_size", "face_count", "width", "height", "content_type"),
             *("scan", *(f"scan__{name}" for name in _SCAN_FIELDS)),
         )
+        # Of the processing report (about 2 KB of JSON), only the measured size.
+        .annotate(report_extents=F("scan__report__extents_mm"))
         .order_by()  # the scans are ordered below
     )
     by_scan: dict[int, Viewable] = {}
     posters: dict[int, list[Derivative]] = defaultdict(list)
     for derivative in derivatives:
-        viewable = by_scan.setdefault(derivative.scan_id, Viewable(derivative.scan))
+        viewable = by_scan.get(derivative.scan_id)
+        if viewable is None:
+            viewable = by_scan[derivative.scan_id] = Viewable(
+                derivative.scan, report_extents=derivative.report_extents
+            )
         if derivative.kind == Derivative.Kind.POSTER:
             posters[derivative.scan_id].append(derivative)
         elif derivative.kind == Derivative.Kind.WEB:
