@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 
 from heritage_sites.api.filters import ArtefactFilter
-from heritage_sites.models import Artefact, Corridor, Country, HeritageSite, Material, Scan
+from heritage_sites.models import (
+    Artefact,
+    Corridor,
+    Country,
+    HeritageSite,
+    Material,
+    ProvenanceEvent,
+    Scan,
+)
 from heritage_sites.pages import browse, cards, jsonld, maps, media, scale, text, tombstones, viewer
 from heritage_sites.pages.journeys import artefact_journey
 from heritage_sites.pages.labels import span_label
@@ -67,9 +76,9 @@ _DETAIL_FIELDS = (
 )
 
 
-def artefact_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def _published_artefact(slug: str) -> Artefact | None:
     # select_related: the record names the institution, its country and the site of origin.
-    artefact = (
+    rows = (
         Artefact.objects.published()
         .filter(slug=slug)
         .select_related("institution__country", "site")
@@ -83,10 +92,16 @@ def artefact_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 "site__name",
             ),
         )
+        # Most relics have no recorded journey: ask here rather than with a query of its own.
+        .annotate(has_journey=Exists(ProvenanceEvent.objects.filter(artefact=OuterRef("pk"))))
         # Slugs are unique: no ORDER BY (first() would add one, over every selected column).
         .order_by()[:1]
     )
-    artefact = next(iter(artefact), None)
+    return next(iter(rows), None)
+
+
+def artefact_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    artefact = _published_artefact(slug)
     if artefact is None:
         return tombstones.gone_or_404(request, Artefact, slug=slug)
     site = artefact.site if artefact.site_id and artefact.site.state == "published" else None
@@ -106,7 +121,7 @@ def artefact_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "licence_url": artefact.licence if artefact.licence.startswith("http") else None,
         "dating": span_label(artefact.date_earliest, artefact.date_latest),
         "a11y": viewer.a11y_json(),
-        "journey": (journey := artefact_journey(artefact)),
+        "journey": (journey := artefact_journey(artefact) if artefact.has_journey else None),
         "journey_map": {**map_settings(), "geojson": journey} if journey else None,
         "map_data": {
             "sites": [maps.site_point(site)] if site else [],

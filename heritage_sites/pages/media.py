@@ -103,6 +103,8 @@ def posters_for(subject: str, ids: list[int]) -> dict[int, Derivative]:
     """One poster per artefact or site (``subject``: "artefact" or "site"), with its
     ``srcset``, in one query: of its ready, published scans the as-found ones first, then
     the newest; of that scan's posters the WebP, widest first."""
+    if not ids:
+        return {}
     rows = (
         Derivative.objects.filter(
             kind=Derivative.Kind.POSTER,

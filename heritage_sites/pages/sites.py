@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 
 from heritage_sites.api.filters import SiteFilter
@@ -77,6 +77,8 @@ def _site_and_components(slug: str) -> tuple[HeritageSite | None, list[HeritageS
             "parent__state",
             *text.columns("parent__name"),
         )
+        # Most sites have no scan of their own: ask here rather than with a query of its own.
+        .annotate(has_scans=Exists(Scan.objects.published().filter(site=OuterRef("pk"))))
         .order_by("name_en", "pk")
     )
     site = next((row for row in rows if row.slug == slug), None)
@@ -104,7 +106,7 @@ def site_detail(request: HttpRequest, slug: str) -> HttpResponse:
             )
         )
     )
-    scans = media.viewables(Scan.objects.published().filter(site=site))
+    scans = media.viewables(Scan.objects.published().filter(site=site)) if site.has_scans else []
     poster = next((v.poster for v in scans if v.poster is not None), None)
     points = [maps.site_point(site, url=False)]
     points += [maps.site_point(component) for component in components]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from heritage_sites.models import Scan
+from heritage_sites.models import ProvenanceEvent, Scan
 from tests.factories import (
     ArtefactFactory,
     CorridorFactory,
@@ -25,6 +25,13 @@ def _museum(rows: int):
     main = ScanFactory(artefact=the_artefact, state=Scan.State.READY, content=b"main")
     DerivativeFactory(scan=main)
     DerivativeFactory(scan=main, kind="web", content=b"glTF")
+    # The pages skip the site's scans and the relic's journey when there are none: pin the
+    # counts with both.
+    site_scan = ScanFactory(artefact=None, site=site, state=Scan.State.READY, content=b"site")
+    DerivativeFactory(scan=site_scan, kind="web", content=b"glTF site")
+    ProvenanceEvent.objects.create(
+        artefact=the_artefact, position=1, kind=ProvenanceEvent.Kind.MADE, site=site
+    )
     for n in range(rows):
         HeritageSiteFactory(countries=[country, CountryFactory()], corridors=[corridor])
         HeritageSiteFactory(parent=site)
