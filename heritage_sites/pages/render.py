@@ -52,6 +52,16 @@ def _languages(paths: dict[str, str]) -> list[dict]:
     ]
 
 
+# The font sheet of a page, by the script of its language (build.py writes one per script,
+# each with the Latin faces and the language menu's); Latin for the others.
+_SCRIPT_SHEETS = {"ar": "arabic", "fa": "arabic", "ur": "arabic", "ps": "arabic", "zh": "han"}
+
+
+def font_sheet(language: str) -> str:
+    """The static path of the fonts a page in ``language`` links."""
+    return f"vendor/fonts/{_SCRIPT_SHEETS.get(language.split('-')[0], 'latin')}.css"
+
+
 def map_settings() -> dict:
     """What the map script needs besides the rows: tiles (or the offline basemap)."""
     return {
@@ -89,6 +99,7 @@ def render_page(
         # Django's code ("zh-hans"): HTML's lang is case-insensitive.
         "page_lang": language,
         "page_dir": text.direction(language),
+        "font_sheet": font_sheet(language),
         "og_locale": text.html_lang(language).replace("-", "_"),
         # Between the items of a list: "، " in Arabic and Persian, "、" in Chinese.
         "list_separator": pgettext("between the items of a list", ", "),
