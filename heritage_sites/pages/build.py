@@ -28,7 +28,7 @@ BUILD_DIR = FRONTEND_DIR / "build"
 LOCALE_DIR = ROOT / "locale"
 LOCK_FILE = FRONTEND_DIR / "package-lock.json"
 # Bump when the copy list below changes, so existing builds are redone.
-BUILD_VERSION = "4"
+BUILD_VERSION = "5"
 
 # (file or folder inside node_modules, destination inside the build, under static/vendor/).
 COPIES: list[tuple[str, str]] = [
@@ -74,6 +74,13 @@ FONT_SHEETS = {"latin": [], "arabic": ["noto-sans-arabic"], "han": ["noto-sans-s
 # another script pulled in a face of each script for it, 120 KB of fonts for seven words.
 # Faces of just the menu's letters (a few KB) draw it instead.
 MENU_FONT_FAMILY = "Museum Languages"
+# A Chinese page needs dozens of the Han faces (30 KB each), and phones carry the same design
+# as a system font (Android's Noto Sans CJK): the faces name it first, by its PostScript and
+# full names, and the served file is the fallback (offline too).
+LOCAL_FONTS = {
+    ("noto-sans-sc", "400"): ["NotoSansSC-Regular", "NotoSansCJKsc-Regular", "Noto Sans CJK SC"],
+    ("noto-sans-sc", "700"): ["NotoSansSC-Bold", "NotoSansCJKsc-Bold", "Noto Sans CJK SC Bold"],
+}
 
 _SOURCE_MAP = re.compile(r"^\s*(//|/\*)[#@] sourceMappingURL=\S+.*$", re.MULTILINE)
 _WOFF_FALLBACK = re.compile(r",\s*url\(\./files/[^)]+\.woff\) format\('woff'\)")
@@ -220,7 +227,8 @@ def _copy_fonts(out: Path) -> None:
             css = _WOFF_FALLBACK.sub("", css)
             for name in _FONT_URL.findall(css):
                 _copy_file(package / "files" / name, out / "fonts" / "files" / name)
-            parts.append(css)
+            local = "".join(f'local("{name}"), ' for name in LOCAL_FONTS.get((font, weight), []))
+            parts.append(css.replace("src: url(", f"src: {local}url("))
         sheets[font] = "\n".join(parts)
         license_file = package / "LICENSE"
         if license_file.exists():
