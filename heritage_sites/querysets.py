@@ -97,13 +97,19 @@ class ScanQuerySet(WorkflowQuerySet):
     def ready(self) -> ScanQuerySet:
         return self.filter(state="ready")
 
+    @staticmethod
+    def _published_subject() -> models.Q:
+        return models.Q(artefact__state=PUBLISHED) | models.Q(site__state=PUBLISHED)
+
     def with_published_subject(self) -> ScanQuerySet:
         """Scans (in any state) of published artefacts or published sites."""
-        return self.filter(models.Q(artefact__state=PUBLISHED) | models.Q(site__state=PUBLISHED))
+        return self.filter(self._published_subject())
 
     def published(self) -> ScanQuerySet:
         """Ready, published scans of published artefacts or published sites."""
-        return self.ready().filter(publication_state=PUBLISHED).with_published_subject()
+        # One filter() (each clones the query): a visitor's page asks this several times.
+        ready = models.Q(state="ready", publication_state=PUBLISHED)
+        return self.filter(ready, self._published_subject())
 
     def visible_to(self, user) -> ScanQuerySet:
         """Published scans, the scans of the user's institutions' records, and their uploads."""

@@ -254,7 +254,10 @@ STORAGES["staticfiles"] = {
 }
 if not WHITENOISE_USE_FINDERS:
     # Collected static files (the image): hashed names, so whitenoise caches them for a year.
-    STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
+    # whitenoise's manifest storage, each URL worked out once (heritage_sites/storage/static.py).
+    STORAGES["staticfiles"] = {
+        "BACKEND": "heritage_sites.storage.static.ManifestStaticFilesStorage"
+    }
 
 # Scan uploads: refused above this size with a message that says the limit.
 SCAN_UPLOAD_MAX_BYTES = env.int("SCAN_UPLOAD_MAX_BYTES", 1024**3)

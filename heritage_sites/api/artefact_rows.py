@@ -18,17 +18,12 @@ from heritage_sites.models import Artefact, HeritageSite, PublicationState, Scan
 PUBLISHED = PublicationState.PUBLISHED
 
 
-def _translated(field: str, language: str) -> list[str]:
-    # Only the columns the fallback chain can show (for English: one, not seven).
-    return [languages.column(field, code) for code in languages.fallback_chain(language)]
-
-
 def list_columns(language: str) -> list[str]:
     return [
         "id",
         "public_id",
         "slug",
-        *_translated("title", language),
+        *languages.columns("title", language),
         "accession_number",
         "object_type",
         "date_earliest",
@@ -39,11 +34,11 @@ def list_columns(language: str) -> list[str]:
         "updated_at",
         "site_id",
         "institution__slug",
-        *(f"institution__{name}" for name in _translated("name", language)),
+        *(f"institution__{name}" for name in languages.columns("name", language)),
         "site__public_id",
         "site__slug",
         "site__state",
-        *(f"site__{name}" for name in _translated("name", language)),
+        *(f"site__{name}" for name in languages.columns("name", language)),
     ]
 
 

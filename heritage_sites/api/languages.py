@@ -77,6 +77,12 @@ def _lookups(field: str, language: str) -> tuple[tuple[str, str, str], ...]:
     )
 
 
+def columns(field: str, language: str) -> list[str]:
+    """The columns of a translated field its fallback chain can show (for English: one, not
+    seven): what a query needs to load for ``localized``."""
+    return [name for name, _tag, _writing in _lookups(field, language)]
+
+
 def localized(obj, field: str, language: str) -> dict[str, str]:
     """``{"value", "lang", "dir"}`` for a translated field, following the fallback chain."""
     for name, tag, writing in _lookups(field, language):

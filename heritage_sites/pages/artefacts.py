@@ -2,34 +2,32 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 
 from heritage_sites.api.filters import ArtefactFilter
-from heritage_sites.models import Artefact, Corridor, Country, HeritageSite, Material, Scan
-from heritage_sites.pages import browse, jsonld, maps, media, scale, text, tombstones, viewer
+from heritage_sites.models import (
+    Artefact,
+    Corridor,
+    Country,
+    HeritageSite,
+    Material,
+    ProvenanceEvent,
+    Scan,
+)
+from heritage_sites.pages import browse, cards, jsonld, maps, media, scale, text, tombstones, viewer
 from heritage_sites.pages.journeys import artefact_journey
 from heritage_sites.pages.labels import span_label
 from heritage_sites.pages.render import map_settings, render_page
 
 
-def with_posters(artefacts: list[Artefact]) -> list[Artefact]:
-    posters = media.posters_for("artefact", [artefact.pk for artefact in artefacts])
-    for artefact in artefacts:
-        artefact.poster = posters.get(artefact.pk)
-    return artefacts
-
-
 def artefact_list(request: HttpRequest) -> HttpResponse:
-    # select_related: each card names its institution (one query per card otherwise).
-    artefacts = (
-        Artefact.objects.published().select_related("institution").order_by("title_en", "pk")
-    )
+    artefacts = cards.artefact_cards(Artefact.objects.published()).order_by("title_en", "pk")
     rows, form, errors = browse.filtered(ArtefactFilter, request, artefacts)
     page = browse.paginate(request, rows)
     context = {
         "page": page,
-        "artefacts": with_posters(list(page.object_list)),
+        "artefacts": cards.with_posters(list(page.object_list)),
         "errors": errors,
         "form": form,
         "query": browse.query_without_page(request),
@@ -51,26 +49,71 @@ def _main_and_restorations(viewables: list[media.Viewable]):
     return main, others
 
 
-def artefact_detail(request: HttpRequest, slug: str) -> HttpResponse:
+# What the artefact page shows of the record, besides its translated title and description.
+_DETAIL_FIELDS = (
+    "slug",
+    "state",
+    "object_type",
+    "accession_number",
+    "date_earliest",
+    "date_latest",
+    "height_mm",
+    "width_mm",
+    "depth_mm",
+    "weight_g",
+    "licence",
+    "rights_holder",
+    "attribution",
+    "institution",
+    "institution__city",
+    "institution__country",
+    "institution__country__iso2",
+    "site",
+    "site__slug",
+    "site__state",
+    "site__latitude",
+    "site__longitude",
+)
+
+
+def _published_artefact(slug: str) -> Artefact | None:
     # select_related: the record names the institution, its country and the site of origin.
-    artefact = (
+    rows = (
         Artefact.objects.published()
-        .select_related("institution__country", "site")
-        .prefetch_related(Prefetch("materials", queryset=Material.objects.order_by("name_en")))
         .filter(slug=slug)
-        .first()
+        .select_related("institution__country", "site")
+        .only(
+            *_DETAIL_FIELDS,
+            *text.columns(
+                "title",
+                "description",
+                "institution__name",
+                "institution__country__name",
+                "site__name",
+            ),
+        )
+        # Most relics have no recorded journey: ask here rather than with a query of its own.
+        .annotate(has_journey=Exists(ProvenanceEvent.objects.filter(artefact=OuterRef("pk"))))
+        # Slugs are unique: no ORDER BY (first() would add one, over every selected column).
+        .order_by()[:1]
     )
+    return next(iter(rows), None)
+
+
+def artefact_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    artefact = _published_artefact(slug)
     if artefact is None:
         return tombstones.gone_or_404(request, Artefact, slug=slug)
     site = artefact.site if artefact.site_id and artefact.site.state == "published" else None
-    scans = media.viewables(
-        Scan.objects.published().filter(artefact=artefact).order_by("-created_at")
-    )
+    # A plain query of one record's rows: cheaper than prefetch_related's machinery.
+    materials = Material.objects.filter(artefacts=artefact).order_by("name_en")
+    scans = media.viewables(Scan.objects.published().filter(artefact=artefact), newest_first=True)
     main, others = _main_and_restorations(scans)
     extents = main.extents_mm if main is not None else None
     context = {
         "artefact": artefact,
         "site": site,
+        "materials": list(materials.only(*text.columns("name"))),
         "main": main,
         "others": others,
         "scale": scale.scale_figure(extents, artefact),
@@ -78,7 +121,7 @@ def artefact_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "licence_url": artefact.licence if artefact.licence.startswith("http") else None,
         "dating": span_label(artefact.date_earliest, artefact.date_latest),
         "a11y": viewer.a11y_json(),
-        "journey": (journey := artefact_journey(artefact)),
+        "journey": (journey := artefact_journey(artefact) if artefact.has_journey else None),
         "journey_map": {**map_settings(), "geojson": journey} if journey else None,
         "map_data": {
             "sites": [maps.site_point(site)] if site else [],

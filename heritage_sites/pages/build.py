@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import logging
 import os
 import re
 import shutil
@@ -27,7 +28,7 @@ BUILD_DIR = FRONTEND_DIR / "build"
 LOCALE_DIR = ROOT / "locale"
 LOCK_FILE = FRONTEND_DIR / "package-lock.json"
 # Bump when the copy list below changes, so existing builds are redone.
-BUILD_VERSION = "3"
+BUILD_VERSION = "5"
 
 # (file or folder inside node_modules, destination inside the build, under static/vendor/).
 COPIES: list[tuple[str, str]] = [
@@ -65,10 +66,27 @@ COPIES: list[tuple[str, str]] = [
 # regular and bold; unicode-range subsets, so a page downloads only the ones it shows.
 FONTS = ["noto-sans", "noto-sans-arabic", "noto-sans-sc"]
 FONT_WEIGHTS = ["400", "700"]
+# One sheet per script, each with the Latin faces (names, numbers) and the menu's faces: a
+# page links the sheet of its language's script only (all faces together are 200 KB of CSS,
+# 228 rules, and the Chinese ones are most of it). fonts.css keeps every face.
+FONT_SHEETS = {"latin": [], "arabic": ["noto-sans-arabic"], "han": ["noto-sans-sc"]}
+# The language menu names each language in itself (العربية, 中文, Русский...): a page in
+# another script pulled in a face of each script for it, 120 KB of fonts for seven words.
+# Faces of just the menu's letters (a few KB) draw it instead.
+MENU_FONT_FAMILY = "Museum Languages"
+# A Chinese page needs dozens of the Han faces (30 KB each), and phones carry the same design
+# as a system font (Android's Noto Sans CJK): the faces name it first, by its PostScript and
+# full names, and the served file is the fallback (offline too).
+LOCAL_FONTS = {
+    ("noto-sans-sc", "400"): ["NotoSansSC-Regular", "NotoSansCJKsc-Regular", "Noto Sans CJK SC"],
+    ("noto-sans-sc", "700"): ["NotoSansSC-Bold", "NotoSansCJKsc-Bold", "Noto Sans CJK SC Bold"],
+}
 
 _SOURCE_MAP = re.compile(r"^\s*(//|/\*)[#@] sourceMappingURL=\S+.*$", re.MULTILINE)
 _WOFF_FALLBACK = re.compile(r",\s*url\(\./files/[^)]+\.woff\) format\('woff'\)")
 _FONT_URL = re.compile(r"url\(\./files/([^)]+\.woff2)\)")
+_FONT_FACE = re.compile(r"@font-face\s*{[^}]*}")
+_UNICODE_RANGE = re.compile(r"unicode-range:\s*([^;]+);")
 
 
 class FrontendBuildError(RuntimeError):
@@ -136,20 +154,90 @@ def _copy_packages(out: Path) -> None:
             _copy_file(src, dst)
 
 
-def _copy_fonts(out: Path) -> None:
-    sheets = []
+def _in_ranges(codepoint: int, ranges: str) -> bool:
+    for part in ranges.split(","):
+        low, _, high = part.strip().removeprefix("U+").partition("-")
+        if "?" in low:  # U+4??: a block of the wildcard's width
+            low, high = low.replace("?", "0"), low.replace("?", "F")
+        if int(low, 16) <= codepoint <= int(high or low, 16):
+            return True
+    return False
+
+
+def _menu_faces(out: Path, text: str) -> str:
+    """@font-face rules of ``MENU_FONT_FAMILY``: for each of the fonts' regular faces that
+    draws some of ``text``, a copy with those letters only (and what shaping them needs)."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    logging.getLogger("fontTools").setLevel(logging.WARNING)  # it logs each table it prunes
+    wanted = {ord(char) for char in text if not char.isspace()}
+    rules = []
     for font in FONTS:
         package = NODE_MODULES / "@fontsource" / font
+        for face in _FONT_FACE.findall((package / "400.css").read_text(encoding="utf-8")):
+            name, ranges = _FONT_URL.search(face), _UNICODE_RANGE.search(face)
+            if name is None or ranges is None:
+                continue
+            covered = {cp for cp in wanted if _in_ranges(cp, ranges.group(1))}
+            if not covered:
+                continue
+            # The WOFF (zlib) twin of the face: reading WOFF2 would need brotli.
+            source = TTFont(package / "files" / name.group(1).replace(".woff2", ".woff"))
+            covered &= set(source.getBestCmap())
+            if not covered:
+                continue
+            subsetter = subset.Subsetter(subset.Options())
+            subsetter.populate(unicodes=covered)
+            subsetter.subset(source)
+            source.flavor = "woff"
+            target = f"languages-{name.group(1).removesuffix('.woff2')}.woff"
+            (out / "fonts" / "files").mkdir(parents=True, exist_ok=True)
+            source.save(out / "fonts" / "files" / target)
+            codepoints = ",".join(f"U+{cp:04X}" for cp in sorted(covered))
+            rules.append(
+                f"@font-face {{\n  font-family: '{MENU_FONT_FAMILY}';\n  font-style: normal;\n"
+                f"  font-display: swap;\n  font-weight: 400;\n"
+                f"  src: url(./files/{target}) format('woff');\n"
+                f"  unicode-range: {codepoints};\n}}\n"
+            )
+            wanted -= covered
+    if wanted:
+        missing = "".join(chr(cp) for cp in sorted(wanted))
+        raise FrontendBuildError(f"No font in frontend/ draws {missing!r} of the language menu.")
+    return "\n".join(rules)
+
+
+def menu_text() -> str:
+    """The language menu's words: each language's name in itself."""
+    from django.conf import settings
+
+    from heritage_sites.pages import names
+
+    return " ".join(names.language_name(code) for code, _name in settings.LANGUAGES)
+
+
+def _copy_fonts(out: Path) -> None:
+    sheets: dict[str, str] = {}
+    for font in FONTS:
+        package = NODE_MODULES / "@fontsource" / font
+        parts = []
         for weight in FONT_WEIGHTS:
             css = (package / f"{weight}.css").read_text(encoding="utf-8")
             css = _WOFF_FALLBACK.sub("", css)
             for name in _FONT_URL.findall(css):
                 _copy_file(package / "files" / name, out / "fonts" / "files" / name)
-            sheets.append(css)
+            local = "".join(f'local("{name}"), ' for name in LOCAL_FONTS.get((font, weight), []))
+            parts.append(css.replace("src: url(", f"src: {local}url("))
+        sheets[font] = "\n".join(parts)
         license_file = package / "LICENSE"
         if license_file.exists():
             _copy_file(license_file, out / "fonts" / f"LICENSE-{font}")
-    (out / "fonts" / "fonts.css").write_text("\n".join(sheets), encoding="utf-8")
+    menu = _menu_faces(out, menu_text())
+    (out / "fonts" / "fonts.css").write_text("\n".join([*sheets.values(), menu]), encoding="utf-8")
+    for sheet, fonts in FONT_SHEETS.items():
+        chosen = [sheets["noto-sans"], *(sheets[font] for font in fonts), menu]
+        (out / "fonts" / f"{sheet}.css").write_text("\n".join(chosen), encoding="utf-8")
 
 
 def _locked(name: str):
@@ -174,6 +262,12 @@ def compile_catalogs(locale_dir: Path = LOCALE_DIR) -> list[str]:
     return compiled
 
 
+def _stamp(lock_sha: str) -> str:
+    # The menu's letters are part of the build: a language added to settings rebuilds it.
+    menu_sha = hashlib.sha256(menu_text().encode()).hexdigest()[:16]
+    return f"{lock_sha} {BUILD_VERSION} {menu_sha}"
+
+
 def build(*, force: bool = False) -> BuildResult:
     """Install and copy the front end and compile the catalogs, each only when needed."""
     if not LOCK_FILE.exists():
@@ -187,7 +281,7 @@ def build(*, force: bool = False) -> BuildResult:
             installed_stamp.write_text(lock_sha)
             installed = True
         build_stamp = BUILD_DIR / ".build-stamp"
-        wanted = f"{lock_sha} {BUILD_VERSION}"
+        wanted = _stamp(lock_sha)
         copied = False
         if force or installed or not build_stamp.exists() or build_stamp.read_text() != wanted:
             staging = BUILD_DIR.with_name("build.tmp")
@@ -205,8 +299,4 @@ def build(*, force: bool = False) -> BuildResult:
 def is_built() -> bool:
     """Whether the build output matches the lock file (no npm run needed)."""
     stamp = BUILD_DIR / ".build-stamp"
-    return (
-        LOCK_FILE.exists()
-        and stamp.exists()
-        and stamp.read_text() == f"{_sha256(LOCK_FILE)} {BUILD_VERSION}"
-    )
+    return LOCK_FILE.exists() and stamp.exists() and stamp.read_text() == _stamp(_sha256(LOCK_FILE))

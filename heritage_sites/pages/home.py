@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext
 
 from heritage_sites.models import Artefact, Corridor, Country, Derivative, HeritageSite, Scan
-from heritage_sites.pages import jsonld, maps, media
+from heritage_sites.pages import cards, jsonld, maps, text
 from heritage_sites.pages.render import map_settings, render_page
 
 FEATURED = 8
@@ -21,17 +21,8 @@ def featured_artefacts() -> list[Artefact]:
             scan__in=Scan.objects.published().filter(artefact=OuterRef(OuterRef("pk"))),
         )
     )
-    # select_related: each card names the holding institution (one query per card otherwise).
-    artefacts = list(
-        Artefact.objects.published()
-        .filter(with_poster)
-        .select_related("institution")
-        .order_by("-updated_at", "pk")[:FEATURED]
-    )
-    posters = media.posters_for("artefact", [artefact.pk for artefact in artefacts])
-    for artefact in artefacts:
-        artefact.poster = posters.get(artefact.pk)
-    return artefacts
+    artefacts = cards.artefact_cards(Artefact.objects.published().filter(with_poster))
+    return cards.with_posters(list(artefacts.order_by("-updated_at", "pk")[:FEATURED]))
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -40,8 +31,19 @@ def home(request: HttpRequest) -> HttpResponse:
     properties = list(
         HeritageSite.objects.published()
         .properties()
+        .only(
+            "slug",
+            "latitude",
+            "longitude",
+            "inscription_year",
+            "in_danger",
+            *text.columns("name"),
+        )
         .prefetch_related(
-            Prefetch("countries", queryset=Country.objects.order_by("name_en")),
+            Prefetch(
+                "countries",
+                queryset=Country.objects.order_by("name_en").only("iso2", *text.columns("name")),
+            ),
             Prefetch("corridors", queryset=Corridor.objects.only("pk"), to_attr="corridor_list"),
         )
         .order_by("name_en", "pk")
@@ -49,7 +51,7 @@ def home(request: HttpRequest) -> HttpResponse:
     maps.with_page_urls(properties)
     for site in properties:
         site.corridor_ids = [corridor.pk for corridor in site.corridor_list]
-    corridors = list(Corridor.objects.order_by("name_en"))
+    corridors = list(Corridor.objects.order_by("name_en").only("maritime", *text.columns("name")))
     context = {
         "sites": properties,
         "map_data": {**maps.sites_map(properties, corridors), **map_settings()},

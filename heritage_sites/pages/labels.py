@@ -8,6 +8,10 @@ test checks that this list follows the models.
 
 from __future__ import annotations
 
+from functools import cache
+
+from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_noop
 
 SHOWN_CHOICE_LABELS = (
@@ -37,6 +41,19 @@ SHOWN_CHOICE_LABELS = (
     # Licence
     gettext_noop("In Copyright"),
 )
+
+
+@cache
+def _choice_labels(model: type[models.Model], field: str) -> dict[str, str | Promise]:
+    # The lazy labels themselves: each comes out in the language of the page that shows it.
+    return dict(model._meta.get_field(field).flatchoices)
+
+
+def choice_label(obj: models.Model, field: str) -> str | Promise:
+    """What ``obj.get_<field>_display()`` gives, from a table built once per field (Django
+    builds a dict of the field's choices on each call, translating every label to hash it)."""
+    value = getattr(obj, field)
+    return _choice_labels(type(obj), field).get(value, value)
 
 
 def year_label(value: int | None) -> str:

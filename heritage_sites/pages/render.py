@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import translate_url
+from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils import translation
 from django.utils.csp import CSP
 from django.utils.translation import pgettext
@@ -15,8 +16,28 @@ from django.utils.translation import pgettext
 from heritage_sites.pages import names, text
 
 
-def _languages(request: HttpRequest) -> list[dict]:
+def _translated_paths(request: HttpRequest) -> dict[str, str]:
+    """The page's address in each language, as ``translate_url`` gives it, from the match
+    the request already has (``translate_url`` resolves the path again for each language)."""
+    match = request.resolver_match
     path = request.get_full_path()
+    if match is None or not match.url_name:
+        return {code: translate_url(path, code) for code, _name in settings.LANGUAGES}
+    query = urlsplit(path).query
+    paths = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            try:
+                url = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
+            except NoReverseMatch:
+                url = path
+            else:
+                url = f"{url}?{query}" if query else url
+        paths[code] = url
+    return paths
+
+
+def _languages(paths: dict[str, str]) -> list[dict]:
     current = text.current_language()
     return [
         {
@@ -24,11 +45,21 @@ def _languages(request: HttpRequest) -> list[dict]:
             "tag": text.html_lang(code),
             "dir": text.direction(code),
             "name": names.language_name(code),
-            "url": translate_url(path, code),
+            "url": paths[code],
             "current": code == current,
         }
         for code, _name in settings.LANGUAGES
     ]
+
+
+# The font sheet of a page, by the script of its language (build.py writes one per script,
+# each with the Latin faces and the language menu's); Latin for the others.
+_SCRIPT_SHEETS = {"ar": "arabic", "fa": "arabic", "ur": "arabic", "ps": "arabic", "zh": "han"}
+
+
+def font_sheet(language: str) -> str:
+    """The static path of the fonts a page in ``language`` links."""
+    return f"vendor/fonts/{_SCRIPT_SHEETS.get(language.split('-')[0], 'latin')}.css"
 
 
 def map_settings() -> dict:
@@ -57,24 +88,24 @@ def render_page(
     status: int = 200,
     viewer: bool = False,
 ) -> HttpResponse:
-    languages = _languages(request)
+    paths = _translated_paths(request)
+    # Scheme and host once (build_absolute_uri validates the host each time): every URL
+    # here is a path from the root.
+    origin = request.build_absolute_uri("/").removesuffix("/")
+    languages = _languages(paths)
     language = text.current_language()
     context = {
         "languages": languages,
         # Django's code ("zh-hans"): HTML's lang is case-insensitive.
         "page_lang": language,
         "page_dir": text.direction(language),
+        "font_sheet": font_sheet(language),
         "og_locale": text.html_lang(language).replace("-", "_"),
         # Between the items of a list: "، " in Arabic and Persian, "、" in Chinese.
         "list_separator": pgettext("between the items of a list", ", "),
-        "canonical_url": request.build_absolute_uri(request.path),
-        "alternates": [
-            {"tag": item["tag"], "url": request.build_absolute_uri(item["url"])}
-            for item in languages
-        ],
-        "default_url": request.build_absolute_uri(
-            translate_url(request.get_full_path(), settings.LANGUAGE_CODE)
-        ),
+        "canonical_url": origin + request.path,
+        "alternates": [{"tag": item["tag"], "url": origin + item["url"]} for item in languages],
+        "default_url": origin + paths[settings.LANGUAGE_CODE],
         **context,
     }
     response = render(request, template, context, status=status)

@@ -5,8 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 
 from heritage_sites.models import Artefact, HeritageSite
-from heritage_sites.pages import browse
-from heritage_sites.pages.artefacts import with_posters
+from heritage_sites.pages import browse, cards
 from heritage_sites.pages.render import render_page
 from heritage_sites.search import query as search
 
@@ -24,10 +23,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
         )
         site_count = found_sites.count()
         sites = list(found_sites.prefetch_related("countries")[:RESULTS])
-        # select_related: each artefact result names its institution.
         found = search.search(Artefact.objects.published(), query).order_by("title_en", "pk")
         artefact_count = found.count()
-        artefacts = with_posters(list(found.select_related("institution")[:RESULTS]))
+        artefacts = cards.with_posters(list(cards.artefact_cards(found)[:RESULTS]))
     context = {
         "query": query,
         "sites": sites,

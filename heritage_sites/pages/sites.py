@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 
 from heritage_sites.api.filters import SiteFilter
 from heritage_sites.models import Artefact, Corridor, Country, HeritageSite, Scan
-from heritage_sites.pages import browse, jsonld, maps, media, text, tombstones, viewer
+from heritage_sites.pages import browse, cards, jsonld, maps, media, text, tombstones, viewer
 from heritage_sites.pages.labels import span_label
 from heritage_sites.pages.render import map_settings, render_page
 
@@ -44,35 +44,69 @@ def site_list(request: HttpRequest) -> HttpResponse:
     return render_page(request, "heritage_sites/site_list.html", context)
 
 
-def site_detail(request: HttpRequest, slug: str) -> HttpResponse:
+# What the site page shows of the site itself, besides its translated name and description.
+_DETAIL_FIELDS = (
+    "slug",
+    "state",
+    "parent",
+    "text_source",
+    "latitude",
+    "longitude",
+    "unesco_id",
+    "inscription_year",
+    "criteria",
+    "category",
+    "in_danger",
+    "period_start",
+    "period_end",
+)
+
+
+def _site_and_components(slug: str) -> tuple[HeritageSite | None, list[HeritageSite]]:
+    """The published site at ``slug`` and its published component sites, by name, in one
+    query (a serial property's page lists and maps its components)."""
     # select_related: the page names the serial property a component belongs to.
-    site = (
+    rows = list(
         HeritageSite.objects.published()
+        .filter(Q(slug=slug) | Q(parent__slug=slug))
         .select_related("parent")
-        .prefetch_related(
-            Prefetch("countries", queryset=Country.objects.order_by("name_en")),
-            Prefetch("corridors", queryset=Corridor.objects.order_by("name_en")),
+        .only(
+            *_DETAIL_FIELDS,
+            *text.columns("name", "description"),
+            "parent__slug",
+            "parent__state",
+            *text.columns("parent__name"),
         )
-        .filter(slug=slug)
-        .first()
+        # Most sites have no scan of their own: ask here rather than with a query of its own.
+        .annotate(has_scans=Exists(Scan.objects.published().filter(site=OuterRef("pk"))))
+        .order_by("name_en", "pk")
     )
+    site = next((row for row in rows if row.slug == slug), None)
+    if site is None:
+        return None, []
+    return site, maps.with_page_urls([row for row in rows if row.pk != site.pk])
+
+
+def site_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    site, components = _site_and_components(slug)
     if site is None:
         return tombstones.gone_or_404(request, HeritageSite, slug=slug)
     parent = site.parent if site.parent_id and site.parent.state == "published" else None
-    components = list(
-        HeritageSite.objects.published().filter(parent=site).order_by("name_en", "pk")
+    # Plain queries of one site's rows: cheaper than prefetch_related's machinery.
+    countries = list(
+        Country.objects.filter(sites=site).order_by("name_en").only("iso2", *text.columns("name"))
     )
-    # select_related: each relic card names its institution.
-    artefacts = list(
-        Artefact.objects.published()
-        .filter(site=site)
-        .select_related("institution")
-        .order_by("title_en", "pk")
+    corridors = list(
+        Corridor.objects.filter(sites=site).order_by("name_en").only("slug", *text.columns("name"))
     )
-    posters = media.posters_for("artefact", [artefact.pk for artefact in artefacts])
-    for artefact in artefacts:
-        artefact.poster = posters.get(artefact.pk)
-    scans = media.viewables(Scan.objects.published().filter(site=site).order_by("created_at"))
+    artefacts = cards.with_posters(
+        list(
+            cards.artefact_cards(Artefact.objects.published().filter(site=site)).order_by(
+                "title_en", "pk"
+            )
+        )
+    )
+    scans = media.viewables(Scan.objects.published().filter(site=site)) if site.has_scans else []
     poster = next((v.poster for v in scans if v.poster is not None), None)
     points = [maps.site_point(site, url=False)]
     points += [maps.site_point(component) for component in components]
@@ -81,10 +115,12 @@ def site_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "site": site,
         "parent": parent,
+        "countries": countries,
+        "corridors": corridors,
         "components": components,
         "artefacts": artefacts,
         "scans": scans,
-        "a11y": viewer.a11y_json(),
+        "a11y": viewer.a11y_json() if scans else "",
         "period": span_label(site.period_start, site.period_end),
         "poster": poster,
         "map_data": {"sites": points, "corridors": [], "focus": True, **map_settings()},

@@ -17,6 +17,24 @@ def localized(obj, field: str, language: str | None = None) -> dict[str, str]:
     return languages.localized(obj, field, language or current_language())
 
 
+def columns(*fields: str) -> list[str]:
+    """The columns a page reads for translated ``fields`` ("name", or across a relation
+    "institution__name"): the visitor's language and its fallbacks, for ``.only()``.
+
+    A row with every language's column costs the ORM time for each of them (the selected
+    columns are hashed to resolve the ordering), though a page shows one.
+    """
+    language = current_language()
+    loaded = []
+    for path in fields:
+        prefix, _, field = path.rpartition("__")
+        loaded += [
+            f"{prefix}__{column}" if prefix else column
+            for column in languages.columns(field, language)
+        ]
+    return loaded
+
+
 def html_lang(code: str) -> str:
     """'zh-hans' -> 'zh-Hans' (BCP 47, as HTML wants it)."""
     return languages.bcp47(code)

@@ -47,6 +47,15 @@ def tr_text(obj, field: str) -> str:
 
 
 @register.filter
+def label(obj, field: str):
+    """A choice's label in the visitor's language: ``{{ artefact|label:"licence" }}`` gives
+    what ``artefact.get_licence_display`` does, without rebuilding the table of choices."""
+    from heritage_sites.pages.labels import choice_label
+
+    return choice_label(obj, field)
+
+
+@register.filter
 def year(value: int | None) -> str:
     """A year for people: negative years are BCE."""
     from heritage_sites.pages.labels import year_label

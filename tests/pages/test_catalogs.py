@@ -63,6 +63,17 @@ def test_the_shown_choice_labels_follow_the_models():
         assert str(Licence.IN_COPYRIGHT.label) in shown
 
 
+@pytest.mark.parametrize("code", ["en", "ar", "zh-hans"])
+def test_a_choice_label_is_the_models_own_in_the_page_language(code):
+    artefact = Artefact(object_type=Artefact.ObjectType.COIN, licence=Licence.IN_COPYRIGHT)
+    with translation.override(code):
+        for field in ("object_type", "licence"):
+            wanted = getattr(artefact, f"get_{field}_display")()
+            assert str(labels.choice_label(artefact, field)) == wanted, field
+    artefact.object_type = "not-a-choice"
+    assert labels.choice_label(artefact, "object_type") == "not-a-choice"
+
+
 @pytest.mark.skipif(shutil.which("xgettext") is None, reason="GNU gettext (xgettext) is absent")
 def test_the_catalogs_hold_every_message_of_the_pages(tmp_path):
     """Extract the pages' messages again (as the README's command does) and compare."""

@@ -189,6 +189,7 @@ def test_the_artefact_page_shows_the_viewer_record_and_origin(client):
     assert f'"license":"{artefact.licence}"' in page, "the JSON-LD names the licence's URI"
     assert 'property="og:image"' in page
     assert "a11y=" in page
+    assert "Measured outline of the scan" in page, "the scale bar reads the scan's report"
 
 
 def test_pages_use_no_inline_styles_or_handlers_and_nonce_every_inline_script(client):
