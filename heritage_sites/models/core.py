@@ -237,6 +237,9 @@ class HeritageSite(Reviewable, TimeStamped):
             models.Index(fields=["latitude", "longitude"]),
             # The API's default list order and cursor walks (name, then id), and sync.
             models.Index(fields=["name_en", "id"], name="site_name_en_id"),
+            # The same walk over published sites only (what every visitor asks): SQLite would
+            # otherwise take the state index and sort every published row for each page.
+            models.Index(fields=["state", "name_en", "id"], name="site_state_name_en_id"),
             models.Index(fields=["updated_at", "id"], name="site_updated_id"),
         ]
 
@@ -346,6 +349,8 @@ class Artefact(Reviewable, TimeStamped):
             models.Index(fields=["state"]),
             # The API's default list order and cursor walks (title, then id), and sync.
             models.Index(fields=["title_en", "id"], name="artefact_title_en_id"),
+            # The same walk over published artefacts only (see HeritageSite's).
+            models.Index(fields=["state", "title_en", "id"], name="artefact_state_title_en_id"),
             models.Index(fields=["updated_at", "id"], name="artefact_updated_id"),
             models.Index(fields=["created_at", "id"], name="artefact_created_id"),
         ]
