@@ -77,6 +77,8 @@ class InstitutionOwnedQuerySet(WorkflowQuerySet):
         institution_ids = curated_institution_ids(user)
         if institution_ids is None:
             return self
+        if not institution_ids:
+            return self.published()
         return self.filter(models.Q(state=PUBLISHED) | models.Q(institution__in=institution_ids))
 
     def editable_by(self, user) -> models.QuerySet:
