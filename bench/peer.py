@@ -39,9 +39,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from pipeline import (  # noqa: E402
     FORMATS,
-    SIZES,
     WEB_MAX_FACES,
     _own_peak_rss,
+    generated_inputs,
     image_bytes,
     mb,
     measure,
@@ -404,8 +404,6 @@ def main() -> None:
         print(json.dumps({"seconds": seconds, "peak_self": _own_peak_rss(), **detail}))
         return
 
-    from scans import generate
-
     data = args.data or Path(tempfile.gettempdir()) / "museum-bench"
     for folder, flag in ((data, "--data"), (args.tools, "--tools")):
         if folder.resolve().is_relative_to(ROOT):
@@ -421,57 +419,47 @@ def main() -> None:
     for tool, why in tools["why"].items():
         print(f"# MISSING {tool}: {why}")
     print(f"# load average at start: {load_average()} on {os.cpu_count()} cores")
-    sizes = [s.strip().lower() for s in args.sizes.split(",") if s.strip()]
-    formats = [f.strip() for f in args.formats.split(",") if f.strip()]
     rows = []
-    for size in sizes:
-        faces = SIZES[size]
-        t0 = time.perf_counter()
-        paths = generate(data / size, faces)
-        print(f"# {size}: inputs ready in {time.perf_counter() - t0:.1f} s in {data / size}")
-        for fmt in formats:
-            path = paths[fmt]
-            work = Path(tempfile.mkdtemp(prefix=f"peer-{size}-{fmt}-", dir=data))
-            t = time.perf_counter()
-            peer = run_peer(fmt, path, work / "peer", tools)
-            peer["wall"] = time.perf_counter() - t
-            try:
-                ours = measure("ours", path, work / "ours")
-                for f in ours["files"]:
-                    f["texture"] = (
-                        image_bytes(Path(f["path"])) if f["kind"] in ("web", "lod") else 0
-                    )
-            except RuntimeError as exc:
-                ours = {"failed": str(exc)[-400:]}
-            ref = paths["ply_as_glb"] if fmt == "ply" else paths["glb"]
-            try:
-                floor = measure_child(
-                    [
-                        sys.executable,
-                        str(ROOT / "bench" / "pipeline.py"),
-                        "--child",
-                        "floor",
-                        str(ref),
-                        str(work / "floor"),
-                    ],
-                    f"floor {ref.name}",
-                )
-            except RuntimeError as exc:
-                floor = {"failed": str(exc)[-400:]}
-            row = {
-                "size": size,
-                "faces": faces,
-                "fmt": fmt,
-                "peer": peer,
-                "ours": ours,
-                "floor": floor,
-            }
-            rows.append(row)
-            print_row(row, flush=True)
-            if args.keep:
-                print(f"#   outputs kept in {work}")
-            else:
-                shutil.rmtree(work, ignore_errors=True)
+    for size, faces, fmt, paths, work in generated_inputs(args, data, prefix="peer"):
+        path = paths[fmt]
+        t = time.perf_counter()
+        peer = run_peer(fmt, path, work / "peer", tools)
+        peer["wall"] = time.perf_counter() - t
+        try:
+            ours = measure("ours", path, work / "ours")
+            for f in ours["files"]:
+                f["texture"] = image_bytes(Path(f["path"])) if f["kind"] in ("web", "lod") else 0
+        except RuntimeError as exc:
+            ours = {"failed": str(exc)[-400:]}
+        ref = paths["ply_as_glb"] if fmt == "ply" else paths["glb"]
+        try:
+            floor = measure_child(
+                [
+                    sys.executable,
+                    str(ROOT / "bench" / "pipeline.py"),
+                    "--child",
+                    "floor",
+                    str(ref),
+                    str(work / "floor"),
+                ],
+                f"floor {ref.name}",
+            )
+        except RuntimeError as exc:
+            floor = {"failed": str(exc)[-400:]}
+        row = {
+            "size": size,
+            "faces": faces,
+            "fmt": fmt,
+            "peer": peer,
+            "ours": ours,
+            "floor": floor,
+        }
+        rows.append(row)
+        print_row(row, flush=True)
+        if args.keep:
+            print(f"#   outputs kept in {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
     print(f"# load average at end: {load_average()}")
     print_tables(rows)
 

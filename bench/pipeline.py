@@ -283,6 +283,23 @@ def mb(n: float) -> str:
     return f"{n / 1e6:.1f} MB"
 
 
+def generated_inputs(args, data: Path, *, prefix: str):
+    """Per size of ``--sizes`` (inputs generated once) and format of ``--formats``:
+    ``(size, faces, fmt, paths, work)``, with ``work`` a fresh folder under ``data``."""
+    from scans import generate
+
+    sizes = [s.strip().lower() for s in args.sizes.split(",") if s.strip()]
+    formats = [f.strip() for f in args.formats.split(",") if f.strip()]
+    for size in sizes:
+        faces = SIZES[size]
+        t0 = time.perf_counter()
+        paths = generate(data / size, faces)
+        print(f"# {size}: inputs ready in {time.perf_counter() - t0:.1f} s in {data / size}")
+        for fmt in formats:
+            work = Path(tempfile.mkdtemp(prefix=f"{prefix}-{size}-{fmt}-", dir=data))
+            yield size, faces, fmt, paths, work
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100k,1m", help="comma list of 100k, 1m, 4m")
@@ -295,49 +312,39 @@ def main() -> None:
         print(json.dumps(child(mode, Path(path), Path(out))))
         return
 
-    from scans import generate
-
     data = args.data or Path(tempfile.gettempdir()) / "museum-bench"
     if data.resolve().is_relative_to(ROOT):
         parser.error("--data must be outside the repository")
-    sizes = [s.strip().lower() for s in args.sizes.split(",") if s.strip()]
-    formats = [f.strip() for f in args.formats.split(",") if f.strip()]
     rows = []
-    for size in sizes:
-        faces = SIZES[size]
-        t0 = time.perf_counter()
-        paths = generate(data / size, faces)
-        print(f"# {size}: inputs ready in {time.perf_counter() - t0:.1f} s in {data / size}")
-        for fmt in formats:
-            path = paths[fmt]
-            work = Path(tempfile.mkdtemp(prefix=f"bench-{size}-{fmt}-", dir=data))
-            raw = measure("raw", path, work)
-            load = measure("load", path, work)
-            ours = measure("ours", path, work / "out")
-            ref_glb = paths["ply_as_glb"] if fmt == "ply" else paths["glb"]
-            ref = gltfpack_reference(ref_glb, faces, work)
-            web = next((f for f in ours.get("files", []) if f["kind"] == "web"), None)
-            row = {
-                "size": size,
-                "fmt": fmt,
-                "bytes": path.stat().st_size,
-                "raw": raw["seconds"],
-                "load": load["seconds"],
-                "ours": ours["seconds"],
-                "rss_load": load["peak_rss"],
-                "rss_ours": ours["peak_rss"],
-                "state": ours.get("state"),
-                "reason": ours.get("reason", ""),
-                "timings": ours.get("timings", {}),
-                "web": web["bytes"] if web else None,
-                "web_faces": web["faces"] if web else None,
-                "ref": ref["bytes"] if ref else None,
-            }
-            if web and ref:
-                row["web_geom"] = web["bytes"] - image_bytes(Path(web["path"]))
-                row["ref_geom"] = ref["bytes"] - image_bytes(ref["path"])
-            rows.append(row)
-            print_row(row)
+    for size, faces, fmt, paths, work in generated_inputs(args, data, prefix="bench"):
+        path = paths[fmt]
+        raw = measure("raw", path, work)
+        load = measure("load", path, work)
+        ours = measure("ours", path, work / "out")
+        ref_glb = paths["ply_as_glb"] if fmt == "ply" else paths["glb"]
+        ref = gltfpack_reference(ref_glb, faces, work)
+        web = next((f for f in ours.get("files", []) if f["kind"] == "web"), None)
+        row = {
+            "size": size,
+            "fmt": fmt,
+            "bytes": path.stat().st_size,
+            "raw": raw["seconds"],
+            "load": load["seconds"],
+            "ours": ours["seconds"],
+            "rss_load": load["peak_rss"],
+            "rss_ours": ours["peak_rss"],
+            "state": ours.get("state"),
+            "reason": ours.get("reason", ""),
+            "timings": ours.get("timings", {}),
+            "web": web["bytes"] if web else None,
+            "web_faces": web["faces"] if web else None,
+            "ref": ref["bytes"] if ref else None,
+        }
+        if web and ref:
+            row["web_geom"] = web["bytes"] - image_bytes(Path(web["path"]))
+            row["ref_geom"] = ref["bytes"] - image_bytes(ref["path"])
+        rows.append(row)
+        print_row(row)
     print_targets(rows)
 
 
