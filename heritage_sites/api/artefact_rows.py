@@ -5,15 +5,18 @@ models) spent more time in Django's model machinery than in SQL. The list reads 
 values instead and dresses each row as a light object with the attribute names of the
 model, so ArtefactListSerializer serves both this and real instances (tests compare them).
 Three queries per page, whatever its size: rows (with institution and site of origin),
-materials, ready scans; a fourth when a curator's page holds unpublished sites of origin.
+materials, and ready scans with their posters (api/previews.py); a fourth when a curator's
+page holds unpublished sites of origin.
 """
 
 from __future__ import annotations
 
 from types import SimpleNamespace
 
+from django.db import connection
+
 from heritage_sites.api import languages
-from heritage_sites.models import Artefact, HeritageSite, PublicationState, Scan
+from heritage_sites.models import Artefact, HeritageSite, Material, PublicationState
 
 PUBLISHED = PublicationState.PUBLISHED
 
@@ -42,20 +45,41 @@ def list_columns(language: str) -> list[str]:
     ]
 
 
-def _take(row: dict, prefix: str) -> dict:
-    """Pop the ``prefix``-ed keys of a joined row, without the prefix."""
-    return {key.removeprefix(prefix): row.pop(key) for key in list(row) if key.startswith(prefix)}
+def _prefixed(row: dict, prefix: str) -> list[tuple[str, str]]:
+    """The ``prefix``-ed keys of a joined row, each with its name without the prefix (every
+    row of a page has the same keys, so this is worked out once per page)."""
+    return [(key, key.removeprefix(prefix)) for key in row if key.startswith(prefix)]
 
 
-def dress(rows: list[dict], user, language: str) -> list[SimpleNamespace]:
-    """Turn value rows into objects shaped like Artefact instances for the list serializer."""
-    ids = [row["id"] for row in rows]
+def _take(row: dict, keys: list[tuple[str, str]]) -> dict:
+    """Pop ``keys`` (from _prefixed) out of a joined row, under their short names."""
+    return {short: row.pop(key) for key, short in keys}
+
+
+def _material_slugs(ids: list[int]) -> dict[int, list[SimpleNamespace]]:
+    """``{artefact id: [material, ...]}`` by slug. Written out: the ORM took longer to
+    compile this query than the database took to run it."""
     materials: dict[int, list[SimpleNamespace]] = {pk: [] for pk in ids}
-    through = Artefact.materials.through.objects.filter(artefact_id__in=ids)
-    for artefact_id, slug in through.order_by("material__slug").values_list(
-        "artefact_id", "material__slug"
-    ):
-        materials[artefact_id].append(SimpleNamespace(slug=slug))
+    if not ids:
+        return materials
+    through, material = Artefact.materials.through._meta.db_table, Material._meta.db_table
+    marks = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT t.artefact_id, m.slug FROM {through} t"
+            f" JOIN {material} m ON m.id = t.material_id"
+            f" WHERE t.artefact_id IN ({marks}) ORDER BY m.slug",
+            ids,
+        )
+        for artefact_id, slug in cursor.fetchall():
+            materials[artefact_id].append(SimpleNamespace(slug=slug))
+    return materials
+
+
+def dress(rows: list[dict], user, language: str, *, with_3d: set[int]) -> list[SimpleNamespace]:
+    """Turn value rows into objects shaped like Artefact instances for the list serializer;
+    ``with_3d`` holds the ids of those with a ready scan (previews.previews)."""
+    materials = _material_slugs([row["id"] for row in rows])
     # Sites of origin come joined in the row. A draft site is shown only to those who may
     # see it, asked of visible_to(user) for the page's unpublished sites (anonymous callers
     # and API keys never see drafts, so they never need that query).
@@ -64,15 +88,12 @@ def dress(rows: list[dict], user, language: str) -> list[SimpleNamespace]:
         hidden -= set(
             HeritageSite.objects.visible_to(user).filter(pk__in=hidden).values_list("pk", flat=True)
         )
-    with_3d = set(
-        Scan.objects.filter(artefact_id__in=ids, state=Scan.State.READY).values_list(
-            "artefact_id", flat=True
-        )
-    )
     dressed = []
+    institution_keys = _prefixed(rows[0], "institution__") if rows else []
+    site_keys = _prefixed(rows[0], "site__") if rows else []
     for row in rows:
-        institution = _take(row, "institution__")
-        site = _take(row, "site__")
+        institution = _take(row, institution_keys)
+        site = _take(row, site_keys)
         visible_site = None
         if row["site_id"] and row["site_id"] not in hidden:
             visible_site = SimpleNamespace(**site)

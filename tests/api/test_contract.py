@@ -186,6 +186,27 @@ def test_list_items_carry_posters_and_has_3d(anon):
     assert anon.get("/api/v1/artefacts/bowl/").json()["posters"] == rows["bowl"]["posters"]
 
 
+def test_list_posters_come_from_the_newest_ready_scan_that_has_them(anon):
+    from heritage_sites.models import Derivative, Scan
+    from tests.factories import DerivativeFactory, ScanFactory
+
+    bowl = ArtefactFactory(slug="bowl")
+    older = ScanFactory(artefact=bowl, state=Scan.State.READY)
+    for width in (256, 1024, 512):
+        DerivativeFactory(scan=older, width=width)
+    DerivativeFactory(scan=older, kind=Derivative.Kind.WEB, width=None, height=None)
+    # Newer, but one still processing (its posters are not shown) and one ready without any.
+    processing = ScanFactory(artefact=bowl, state=Scan.State.PROCESSING, content=b"OFF 2")
+    DerivativeFactory(scan=processing, width=2048)
+    ScanFactory(artefact=bowl, state=Scan.State.READY, content=b"OFF 3")
+    lamp = ArtefactFactory(slug="lamp")
+    ScanFactory(artefact=lamp, state=Scan.State.READY)
+    rows = {row["slug"]: row for row in anon.get("/api/v1/artefacts/").json()["results"]}
+    assert [poster["width"] for poster in rows["bowl"]["posters"]] == [1024, 512, 256]
+    assert rows["lamp"]["has_3d"] and rows["lamp"]["posters"] == []
+    assert anon.get("/api/v1/artefacts/bowl/").json()["posters"] == rows["bowl"]["posters"]
+
+
 def test_an_old_slug_answers_301_to_the_current_one(owner, home, anon):
     site = HeritageSiteFactory(slug="merv")
     site.stewards.add(home)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -29,7 +31,15 @@ from heritage_sites.api.serializers.workflow import ReviewTrailSerializer
 from heritage_sites.models import Artefact, HeritageSite, Institution, Material
 from heritage_sites.permissions import may_work_on
 
-DATETIME = serializers.DateTimeField()
+
+def _datetime_field(context: dict) -> serializers.DateTimeField:
+    """A DateTimeField with the request's time zone fixed, made once per page: the default
+    one looks the zone up again for each of the 50 rows."""
+    field = context.get("datetime_field")
+    if field is None:
+        zone = timezone.get_current_timezone() if settings.USE_TZ else None
+        field = context["datetime_field"] = serializers.DateTimeField(default_timezone=zone)
+    return field
 
 
 class InstitutionRefSerializer(serializers.Serializer):
@@ -121,7 +131,7 @@ class ArtefactListSerializer(serializers.ModelSerializer):
             "has_3d": bool(getattr(artefact, "has_3d", False)),
             "posters": self.get_posters(artefact),
             "state": artefact.state,
-            "updated_at": DATETIME.to_representation(artefact.updated_at),
+            "updated_at": _datetime_field(self.context).to_representation(artefact.updated_at),
         }
 
 

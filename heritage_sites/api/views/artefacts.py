@@ -93,9 +93,12 @@ class ArtefactViewSet(WorkflowActionsMixin, CuratedRecordViewSet):
         # The cursor reads its position from the row: annotations it orders by come along.
         columns = artefact_rows.list_columns(self.language)
         columns += [name for name in queryset.query.annotations if name not in columns]
-        page = self.paginate_queryset(queryset.values(*columns))
-        rows = artefact_rows.dress(page, request.user, self.language)
+        # raw_values: the columns are named per language already, so modeltranslation's
+        # fallback pass over each row has nothing to do but copy it.
+        page = self.paginate_queryset(queryset.raw_values(*columns))
+        found = previews.previews(request, "artefact", [row["id"] for row in page])
+        rows = artefact_rows.dress(page, request.user, self.language, with_3d=found.with_3d)
         context = self.get_serializer_context()
-        context["posters"] = previews.posters(request, "artefact", [row.id for row in rows])
+        context["posters"] = found.posters
         serializer = ArtefactListSerializer(rows, many=True, context=context)
         return self.get_paginated_response(serializer.data)

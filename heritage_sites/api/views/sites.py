@@ -17,7 +17,7 @@ from heritage_sites.api.serializers.sites import (
     SiteWriteSerializer,
 )
 from heritage_sites.api.views.workflow import WorkflowActionsMixin
-from heritage_sites.models import HeritageSite, Scan
+from heritage_sites.models import HeritageSite
 from heritage_sites.services import derivatives as derivative_access
 
 
@@ -71,12 +71,8 @@ class SiteViewSet(WorkflowActionsMixin, CuratedRecordViewSet):
         page = getattr(self, "page_ids", None)
         if page is not None:
             # One query each for the page's posters and 3D flags, not one per row.
-            context["posters"] = previews.posters(self.request, "site", page)
-            context["with_3d"] = set(
-                Scan.objects.filter(site_id__in=page, state=Scan.State.READY).values_list(
-                    "site_id", flat=True
-                )
-            )
+            found = previews.previews(self.request, "site", page)
+            context["posters"], context["with_3d"] = found.posters, found.with_3d
         return context
 
     def paginate_queryset(self, queryset):
