@@ -33,7 +33,6 @@ def list_columns(language: str) -> list[str]:
         "date_latest",
         "licence",
         "state",
-        "created_at",
         "updated_at",
         "site_id",
         "institution__slug",

@@ -112,10 +112,11 @@ class ArtefactListSerializer(serializers.ModelSerializer):
         request, language = self.context["request"], self.context["language"]
         institution = artefact.institution
         site = getattr(artefact, "visible_site", None)
+        public_id = str(artefact.public_id)
         return {
-            "id": str(artefact.public_id),
+            "id": public_id,
             "slug": artefact.slug,
-            "url": public_url(request, "artefact-detail", ref=artefact.public_id),
+            "url": public_url(request, "artefact-detail", ref=public_id),
             "title": localized(artefact, "title", language),
             "accession_number": artefact.accession_number,
             "object_type": artefact.object_type,

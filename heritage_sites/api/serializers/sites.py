@@ -30,11 +30,12 @@ class SiteRefSerializer(serializers.Serializer):
 
 def site_ref(site, request, language: str) -> dict:
     """SiteRefSerializer's output, built directly (it is nested in every artefact row)."""
+    public_id = str(site.public_id)
     return {
-        "id": str(site.public_id),
+        "id": public_id,
         "slug": site.slug,
         "name": localized(site, "name", language),
-        "url": public_url(request, "site-detail", ref=site.public_id),
+        "url": public_url(request, "site-detail", ref=public_id),
     }
 
 

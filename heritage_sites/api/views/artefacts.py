@@ -90,8 +90,11 @@ class ArtefactViewSet(WorkflowActionsMixin, CuratedRecordViewSet):
     def list(self, request, *args, **kwargs):
         """Published artefacts (and the caller's drafts), as plain rows: see artefact_rows."""
         queryset = self.filter_queryset(self.get_queryset())
-        # The cursor reads its position from the row: annotations it orders by come along.
+        # The cursor reads its position from the row: the columns and annotations it orders
+        # by come along (created_at only when asked for: a converted column per row).
         columns = artefact_rows.list_columns(self.language)
+        ordered_by = [name.lstrip("-") for name in queryset.query.order_by if isinstance(name, str)]
+        columns += [name for name in ordered_by if name not in columns]
         columns += [name for name in queryset.query.annotations if name not in columns]
         # raw_values: the columns are named per language already, so modeltranslation's
         # fallback pass over each row has nothing to do but copy it.
