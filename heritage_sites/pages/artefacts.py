@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest, HttpResponse
 
 from heritage_sites.api.filters import ArtefactFilter
@@ -19,6 +19,7 @@ from heritage_sites.pages import browse, cards, jsonld, maps, media, scale, text
 from heritage_sites.pages.journeys import artefact_journey
 from heritage_sites.pages.labels import span_label
 from heritage_sites.pages.render import map_settings, render_page
+from heritage_sites.querysets import ArtefactQuerySet
 
 
 def artefact_list(request: HttpRequest) -> HttpResponse:
@@ -78,8 +79,13 @@ _DETAIL_FIELDS = (
 
 def _published_artefact(slug: str) -> Artefact | None:
     # select_related: the record names the institution, its country and the site of origin.
+    # The plain QuerySet classes (here and for the materials), not modeltranslation's: the
+    # page names the language columns it reads (text.columns), and modeltranslation's
+    # rewrote every lookup, column and annotation for the languages again, a third of the
+    # query's time.
     rows = (
-        Artefact.objects.published()
+        ArtefactQuerySet(Artefact)
+        .published()
         .filter(slug=slug)
         .select_related("institution__country", "site")
         .only(
@@ -93,7 +99,7 @@ def _published_artefact(slug: str) -> Artefact | None:
             ),
         )
         # Most relics have no recorded journey: ask here rather than with a query of its own.
-        .annotate(has_journey=Exists(ProvenanceEvent.objects.filter(artefact=OuterRef("pk"))))
+        .annotate(has_journey=Exists(QuerySet(ProvenanceEvent).filter(artefact=OuterRef("pk"))))
         # Slugs are unique: no ORDER BY (first() would add one, over every selected column).
         .order_by()[:1]
     )
@@ -106,7 +112,7 @@ def artefact_detail(request: HttpRequest, slug: str) -> HttpResponse:
         return tombstones.gone_or_404(request, Artefact, slug=slug)
     site = artefact.site if artefact.site_id and artefact.site.state == "published" else None
     # A plain query of one record's rows: cheaper than prefetch_related's machinery.
-    materials = Material.objects.filter(artefacts=artefact).order_by("name_en")
+    materials = QuerySet(Material).filter(artefacts=artefact).order_by("name_en")
     scans = media.viewables(Scan.objects.published().filter(artefact=artefact), newest_first=True)
     main, others = _main_and_restorations(scans)
     extents = main.extents_mm if main is not None else None

@@ -28,7 +28,7 @@ BUILD_DIR = FRONTEND_DIR / "build"
 LOCALE_DIR = ROOT / "locale"
 LOCK_FILE = FRONTEND_DIR / "package-lock.json"
 # Bump when the copy list below changes, so existing builds are redone.
-BUILD_VERSION = "5"
+BUILD_VERSION = "6"
 
 # (file or folder inside node_modules, destination inside the build, under static/vendor/).
 COPIES: list[tuple[str, str]] = [
@@ -81,6 +81,22 @@ LOCAL_FONTS = {
     ("noto-sans-sc", "400"): ["NotoSansSC-Regular", "NotoSansCJKsc-Regular", "Noto Sans CJK SC"],
     ("noto-sans-sc", "700"): ["NotoSansSC-Bold", "NotoSansCJKsc-Bold", "Noto Sans CJK SC Bold"],
 }
+
+# Faces served in two parts: the letters nearly every page in the script shows, as a subset
+# of a few KB listed first, then the face as published for the rest of its range. An Arabic or
+# Persian page downloaded the whole Arabic face, 49 KB a weight, mostly presentation forms and
+# the letters of other languages; one "ā" in a site's name downloaded Latin Extended, 59 KB.
+# Keyed by font and fontsource subset; the value is the frequent part's range.
+FREQUENT_LETTERS = {
+    # The Arabic block (Arabic, Persian, Urdu, Uyghur, Kurdish...) and the joiners.
+    ("noto-sans-arabic", "arabic"): "U+0600-06FF,U+200C-200F,U+2010-2011",
+    # Latin Extended-A: Turkish, Central European letters, transliterations with macrons.
+    ("noto-sans", "latin-ext"): "U+0100-017F",
+}
+# The two parts' ranges do not overlap: Chromium downloads every face whose range holds a
+# letter of the page, and a vowel mark in both parts fetched the whole face again. A mark on a
+# letter of the rest (rare: Arabic Supplement letters) is still drawn on it, checked in
+# Chromium against the whole face.
 
 _SOURCE_MAP = re.compile(r"^\s*(//|/\*)[#@] sourceMappingURL=\S+.*$", re.MULTILINE)
 _WOFF_FALLBACK = re.compile(r",\s*url\(\./files/[^)]+\.woff\) format\('woff'\)")
@@ -154,14 +170,60 @@ def _copy_packages(out: Path) -> None:
             _copy_file(src, dst)
 
 
-def _in_ranges(codepoint: int, ranges: str) -> bool:
+def _codepoints(ranges: str) -> set[int]:
+    """The code points of a CSS unicode-range ("U+0600-06FF,U+200C,U+4??")."""
+    points: set[int] = set()
     for part in ranges.split(","):
         low, _, high = part.strip().removeprefix("U+").partition("-")
         if "?" in low:  # U+4??: a block of the wildcard's width
             low, high = low.replace("?", "0"), low.replace("?", "F")
-        if int(low, 16) <= codepoint <= int(high or low, 16):
-            return True
-    return False
+        points.update(range(int(low, 16), int(high or low, 16) + 1))
+    return points
+
+
+def _unicode_range(points: set[int]) -> str:
+    """``points`` as a CSS unicode-range, in runs."""
+    runs: list[list[int]] = []
+    for point in sorted(points):
+        if runs and point == runs[-1][1] + 1:
+            runs[-1][1] = point
+        else:
+            runs.append([point, point])
+    return ",".join(f"U+{a:04X}" if a == b else f"U+{a:04X}-{b:04X}" for a, b in runs)
+
+
+def _split_faces(css: str, font: str, package: Path, out: Path) -> str:
+    """``css`` with each face named in ``FREQUENT_LETTERS`` in two parts (see there)."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    def split(match: re.Match) -> str:
+        face = match.group(0)
+        name, ranges = _FONT_URL.search(face), _UNICODE_RANGE.search(face)
+        stem = name.group(1).removesuffix(".woff2") if name else ""
+        key = (font, stem.removeprefix(f"{font}-").rsplit("-", 2)[0])
+        if key not in FREQUENT_LETTERS or ranges is None:
+            return face
+        whole = _codepoints(ranges.group(1))
+        # The WOFF (zlib) twin of the face: reading WOFF2 would need brotli.
+        source = TTFont(package / "files" / f"{stem}.woff")
+        frequent = whole & _codepoints(FREQUENT_LETTERS[key]) & set(source.getBestCmap())
+        rest = whole - frequent
+        options = subset.Options()
+        options.layout_features = ["*"]  # every feature the face has: shaping as before
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=frequent)
+        subsetter.subset(source)
+        source.flavor = "woff"
+        target = f"{stem}-frequent.woff"
+        source.save(out / "fonts" / "files" / target)
+        first = _FONT_URL.sub(f"url(./files/{target})", face).replace("'woff2'", "'woff'")
+        first = _UNICODE_RANGE.sub(f"unicode-range: {_unicode_range(frequent)};", first)
+        second = _UNICODE_RANGE.sub(f"unicode-range: {_unicode_range(rest)};", face)
+        return f"{first}\n{second}"
+
+    logging.getLogger("fontTools").setLevel(logging.WARNING)  # it logs each table it prunes
+    return _FONT_FACE.sub(split, css)
 
 
 def _menu_faces(out: Path, text: str) -> str:
@@ -179,7 +241,7 @@ def _menu_faces(out: Path, text: str) -> str:
             name, ranges = _FONT_URL.search(face), _UNICODE_RANGE.search(face)
             if name is None or ranges is None:
                 continue
-            covered = {cp for cp in wanted if _in_ranges(cp, ranges.group(1))}
+            covered = wanted & _codepoints(ranges.group(1))
             if not covered:
                 continue
             # The WOFF (zlib) twin of the face: reading WOFF2 would need brotli.
@@ -227,6 +289,7 @@ def _copy_fonts(out: Path) -> None:
             css = _WOFF_FALLBACK.sub("", css)
             for name in _FONT_URL.findall(css):
                 _copy_file(package / "files" / name, out / "fonts" / "files" / name)
+            css = _split_faces(css, font, package, out)
             local = "".join(f'local("{name}"), ' for name in LOCAL_FONTS.get((font, weight), []))
             parts.append(css.replace("src: url(", f"src: {local}url("))
         sheets[font] = "\n".join(parts)

@@ -52,3 +52,32 @@ def test_a_page_links_the_font_sheet_of_its_language(client, language, sheet):
     page = client.get(f"/{language}/").content.decode()
     assert f"/static/vendor/fonts/{sheet}.css" in page
     assert "/fonts.css" not in page
+
+
+def _range(face: str) -> set[int]:
+    return build._codepoints(re.search(r"unicode-range:\s*([^;]+);", face).group(1))
+
+
+def _file(face: str) -> str:
+    return re.search(r"url\(\./files/([^)]+)\)", face).group(1)
+
+
+@pytest.mark.parametrize(
+    ("sheet", "font", "subset"),
+    [("arabic", "noto-sans-arabic", "arabic"), ("latin", "noto-sans", "latin-ext")],
+)
+@pytest.mark.parametrize("weight", build.FONT_WEIGHTS)
+def test_a_split_face_draws_its_frequent_letters_from_a_small_file_and_loses_none(
+    sheet, font, subset, weight
+):
+    stem = f"{font}-{subset}-{weight}-normal"
+    faces = {_file(face): face for face in _faces(sheet)}
+    frequent, rest = faces[f"{stem}-frequent.woff"], faces[f"{stem}.woff2"]
+    published = (build.NODE_MODULES / "@fontsource" / font / f"{weight}.css").read_text()
+    (whole,) = [face for face in FACE.findall(published) if f"{stem}.woff2" in face]
+    assert _range(frequent) | _range(rest) == _range(whole)
+    # Disjoint: a letter in both ranges makes the browser download both files.
+    assert not _range(frequent) & _range(rest)
+    assert (FONTS / "files" / f"{stem}-frequent.woff").stat().st_size < 30_000
+    # The frequent part lists first: the browser tries the faces of a family in order.
+    assert list(faces).index(f"{stem}-frequent.woff") < list(faces).index(f"{stem}.woff2")
