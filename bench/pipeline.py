@@ -116,7 +116,7 @@ def floor(glb: Path, out: Path) -> dict:
     from heritage_sites.processing.derivatives.glb import MAX_TEXTURE_PX, read_glb, write_glb
     from heritage_sites.processing.derivatives.gltfpack import gltfpack_command
     from heritage_sites.processing.derivatives.lods import FIRST_ERROR, compact
-    from heritage_sites.processing.derivatives.posters import POSTER_SIZES, SUPERSAMPLE
+    from heritage_sites.processing.derivatives.posters import POSTER_SIZES
 
     out.mkdir(parents=True, exist_ok=True)
     t = time.perf_counter()
@@ -145,7 +145,7 @@ def floor(glb: Path, out: Path) -> dict:
         if faces <= POSTER_MAX_FACES
         else next(v for k, v in lods.items() if k <= POSTER_MAX_FACES)
     )
-    px = round(POSTER_SIZES[0] * SUPERSAMPLE)
+    px = POSTER_SIZES[0]
     low, high = stage.positions.min(axis=0), stage.positions.max(axis=0)
     centre, radius = (low + high) / 2, float(np.linalg.norm(high - low)) / 2 or 1.0
     grid = (np.stack(np.mgrid[0:px, 0:px], -1).reshape(-1, 2) / px - 0.5) * 2 * radius

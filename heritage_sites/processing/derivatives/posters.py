@@ -10,10 +10,9 @@ from PIL import Image
 
 from ..types import DerivativeFile
 from .glb import MeshArrays
-from .render import BlankRender, Stage, make_stage, render
+from .render import BlankRender, Stage, make_stage, render, render_smooth
 
-POSTER_SIZES = (1024, 512)
-SUPERSAMPLE = 1.5  # drawn at 1.5 times the largest size and scaled down: smooth edges
+POSTER_SIZES = (1024, 512)  # the largest is drawn (edges antialiased), the others scaled down
 POSTER_VIEW = {"azimuth_deg": 35.0, "elevation_deg": 22.0}  # three-quarter view, from above
 TURNTABLE_FRAMES = 24
 TURNTABLE_SIZE = 320
@@ -45,7 +44,7 @@ def write_posters(
 
 
 def _write_poster_images(stage: Stage, workdir: Path) -> list[DerivativeFile]:
-    big, coverage = render(stage, round(POSTER_SIZES[0] * SUPERSAMPLE), **POSTER_VIEW)
+    big, coverage = render_smooth(stage, POSTER_SIZES[0], **POSTER_VIEW)
     if coverage < MIN_COVERAGE:
         raise BlankRender(
             "The poster came out blank: the scan shows almost nothing from the front. "
@@ -53,7 +52,7 @@ def _write_poster_images(stage: Stage, workdir: Path) -> list[DerivativeFile]:
         )
     out = []
     for size in POSTER_SIZES:
-        image = big.resize((size, size), Image.Resampling.LANCZOS)
+        image = big if size == big.width else big.resize((size, size), Image.Resampling.LANCZOS)
         png = workdir / f"poster_{size}.png"
         image.save(png, format="PNG", compress_level=4)
         webp = workdir / f"poster_{size}.webp"
