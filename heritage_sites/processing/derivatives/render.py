@@ -54,6 +54,8 @@ class Stage:
     texture: np.ndarray | None  # (h, w, 3 or 4) uint8
     centre: np.ndarray
     radius: float
+    low: np.ndarray  # the bounding box's corners, (3,) each
+    high: np.ndarray
 
 
 def make_stage(arrays: MeshArrays) -> Stage:
@@ -72,7 +74,8 @@ def make_stage(arrays: MeshArrays) -> Stage:
         columns.append(arrays.colors.astype(np.float32) / 255.0)
     # One interleaved table: each hit gathers its three corners once for every attribute.
     attributes = np.ascontiguousarray(np.concatenate(columns, axis=1))
-    centre = (positions.max(axis=0) + positions.min(axis=0)) / 2
+    low, high = positions.min(axis=0), positions.max(axis=0)
+    centre = (high + low) / 2
     with np.errstate(over="ignore", invalid="ignore"):
         radius = float(np.sqrt(((positions - centre) ** 2).sum(axis=1).max())) or 1.0
     if not (math.isfinite(radius) and np.isfinite(centre).all()):
@@ -81,7 +84,8 @@ def make_stage(arrays: MeshArrays) -> Stage:
             "The poster could not be drawn: the model's coordinates are too large to compute "
             "with. Export the model again, in millimetres or metres."
         )
-    return Stage(arrays, scene, faces.astype(np.int64), attributes, texture, centre, radius)
+    faces = faces.astype(np.int64)
+    return Stage(arrays, scene, faces, attributes, texture, centre, radius, low, high)
 
 
 @lru_cache(maxsize=4)
@@ -301,7 +305,7 @@ def _times(rows: np.ndarray, matrix: np.ndarray) -> np.ndarray:
 
 def _screen_box(stage: Stage, size: int, eye: np.ndarray, basis: np.ndarray):
     """Pixel rows and columns covering the projected bounding box (whole frame if unsure)."""
-    low, high = stage.arrays.positions.min(axis=0), stage.arrays.positions.max(axis=0)
+    low, high = stage.low, stage.high
     corners = np.array(np.meshgrid(*zip(low, high, strict=True))).reshape(3, -1).T - eye
     cam = _times(corners, basis.T.astype(np.float64))  # x right, y up, z forward
     full = slice(0, size)
