@@ -11,6 +11,7 @@ from PIL import Image
 from ..types import DerivativeFile
 from .glb import MeshArrays
 from .render import BlankRender, Stage, make_stage, render, render_smooth
+from .webp import WEBP_METHOD
 
 POSTER_SIZES = (1024, 512)  # the largest is drawn (edges antialiased), the others scaled down
 POSTER_VIEW = {"azimuth_deg": 35.0, "elevation_deg": 22.0}  # three-quarter view, from above
@@ -56,7 +57,7 @@ def _write_poster_images(stage: Stage, workdir: Path) -> list[DerivativeFile]:
         png = workdir / f"poster_{size}.png"
         image.save(png, format="PNG", compress_level=4)
         webp = workdir / f"poster_{size}.webp"
-        image.save(webp, format="WEBP", quality=86, method=4)
+        image.save(webp, format="WEBP", quality=86, method=WEBP_METHOD)
         out.append(DerivativeFile("poster", png, "image/png", width=size, height=size))
         out.append(DerivativeFile("poster", webp, "image/webp", width=size, height=size))
     return out
