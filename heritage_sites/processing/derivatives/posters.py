@@ -10,7 +10,7 @@ from PIL import Image
 
 from ..types import DerivativeFile
 from .glb import MeshArrays
-from .render import BlankRender, Stage, make_stage, render, render_smooth
+from .render import BlankRender, Stage, make_stage, pixel_rays, render, render_smooth
 from .webp import WEBP_METHOD
 
 POSTER_SIZES = (1024, 512)  # the largest is drawn (edges antialiased), the others scaled down
@@ -19,6 +19,13 @@ TURNTABLE_FRAMES = 24
 TURNTABLE_SIZE = 320
 TURNTABLE_FRAME_MS = 120
 MIN_COVERAGE = 0.01  # below 1% of the picture, the poster would look blank
+
+
+def warm_up() -> None:
+    """Compute the ray directions of the poster and turntable sizes (render.pixel_rays caches
+    them): done once in the sandbox's fork server, every scan's child inherits them."""
+    pixel_rays(POSTER_SIZES[0])
+    pixel_rays(TURNTABLE_SIZE)
 
 
 def write_posters(

@@ -89,7 +89,7 @@ def make_stage(arrays: MeshArrays) -> Stage:
 
 
 @lru_cache(maxsize=4)
-def _pixel_rays(size: int) -> np.ndarray:
+def pixel_rays(size: int) -> np.ndarray:
     """Unit ray directions in camera space (x right, y up, z forward), row-major pixels."""
     half = math.tan(math.radians(FOV_DEG) / 2)
     steps = (np.arange(size, dtype=np.float32) + 0.5) / size * 2 - 1
@@ -155,7 +155,7 @@ def render_smooth(
     for start in range(0, len(rows), per_band):
         r = rows[start : start + per_band, None]
         c = cols[start : start + per_band, None]
-        # Camera-space directions through each sub-pixel point, as _pixel_rays spaces pixels.
+        # Camera-space directions through each sub-pixel point, as pixel_rays spaces pixels.
         sx = ((c + offset_x) / size * 2 - 1) * half
         sy = -((r + offset_y) / size * 2 - 1) * half
         local = np.stack([sx, sy, np.ones_like(sx)], axis=-1).reshape(-1, 3).astype(np.float32)
@@ -200,7 +200,7 @@ def _render_pixels(stage: Stage, size: int, eye: np.ndarray, basis: np.ndarray):
     hits = 0
     for top in range(rows.start, rows.stop, band):
         strip = slice(top, min(top + band, rows.stop))
-        local = _pixel_rays(size).reshape(size, size, 3)[strip, cols].reshape(-1, 3)
+        local = pixel_rays(size).reshape(size, size, 3)[strip, cols].reshape(-1, 3)
         rgba, count = _shade(stage, _times(local, basis), eye)
         picture[strip, cols] = rgba.reshape(strip.stop - strip.start, cols.stop - cols.start, 4)
         hits += count
