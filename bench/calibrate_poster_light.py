@@ -61,7 +61,7 @@ def main() -> None:
     )
     eye, forward, right, up = render._camera(stage, **POSTER_VIEW)
     basis = np.stack([right, up, forward])
-    rays = render._pixel_rays(SIZE) @ basis
+    rays = render.pixel_rays(SIZE) @ basis
     b = rays @ eye
     c = eye @ eye - 0.1**2
     disc = b * b - c

@@ -5,7 +5,8 @@ that, else the whole scan. LODs are made at about 500k, 100k and 20k faces, only
 scan's own count, each from the previous one. meshoptimizer simplifies in-process (vertex
 colours, UVs and seams kept; see lods.py) and gltfpack compresses every GLB in a parallel
 process (EXT_meshopt_compression + KHR_mesh_quantization, exactly `gltfpack -cc`); textures
-are then stored as WebP with a small fallback (webp.py), scaled to each LOD. Posters
+are then stored as WebP with a small fallback (webp.py), scaled to each LOD and encoded in
+a thread of their own from the start. Posters
 and the turntable are ray cast on the CPU from the full scan when it has at most 150k faces,
 else from the 100k LOD.
 """
@@ -25,7 +26,7 @@ from .gltfpack import Compressor, GltfpackFailed, GltfpackUnavailable
 from .lods import LodFailed, make_lod
 from .posters import write_posters
 from .render import BlankRender
-from .webp import add_webp_texture
+from .webp import WebpTextures
 
 __all__ = ["LOD_TARGETS", "WEB_MAX_FACES", "DerivativeError", "build_derivatives"]
 
@@ -113,10 +114,16 @@ def _build(
     bounds = (master.positions.min(axis=0), master.positions.max(axis=0))
     web_path = workdir / "web.glb"
     compressor = Compressor()
+    textures = None
     out: list[DerivativeFile] = []
     try:
+        if master.uvs is not None and master.texture is not None:
+            sizes = [LOD_TEXTURE_PX.get(t, MAX_TEXTURE_PX) for t in targets] + [MAX_TEXTURE_PX]
+            textures = WebpTextures(master.texture_image(), sizes)
         if faces <= WEB_MAX_FACES:
-            out.append(_compress(master, web_path, "web", scratch / "master.glb", compressor))
+            out.append(
+                _compress(master, web_path, "web", scratch / "master.glb", compressor, textures)
+            )
         # Each LOD is compressed by gltfpack (another process, the other core) while
         # Python simplifies the next one and then draws the posters.
         lods: dict[int, MeshArrays] = {}
@@ -126,8 +133,8 @@ def _build(
             lods[target] = lod
             raw = scratch / f"lod_{target}.glb"
             lod_path = workdir / f"lod_{target // 1000}k.glb"
-            small_texture = lod.with_texture_at_most(LOD_TEXTURE_PX.get(target, MAX_TEXTURE_PX))
-            out.append(_compress(small_texture, lod_path, "lod", raw, compressor))
+            texture_px = LOD_TEXTURE_PX.get(target, MAX_TEXTURE_PX)
+            out.append(_compress(lod, lod_path, "lod", raw, compressor, textures, texture_px))
             if target == WEB_MAX_FACES and faces > WEB_MAX_FACES:
                 out.insert(0, DerivativeFile("web", web_path, GLB, faces=lod.face_count))
             source = lod
@@ -140,6 +147,9 @@ def _build(
     except BaseException:
         compressor.abort()
         raise
+    finally:
+        if textures is not None:
+            textures.close()
     if faces > WEB_MAX_FACES:
         # The web model is the 500k LOD: same bytes, one compression.
         shutil.copyfile(workdir / f"lod_{WEB_MAX_FACES // 1000}k.glb", web_path)
@@ -147,16 +157,20 @@ def _build(
 
 
 def _compress(
-    arrays: MeshArrays, dst: Path, kind: str, raw: Path, compressor: Compressor
+    arrays: MeshArrays,
+    dst: Path,
+    kind: str,
+    raw: Path,
+    compressor: Compressor,
+    textures: WebpTextures | None,
+    texture_px: int = MAX_TEXTURE_PX,
 ) -> DerivativeFile:
+    # gltfpack -cc carries the texture through untouched, and the WebP step replaces it: the
+    # GLB it reads keeps the scan's own texture bytes, never re-encoded at the LOD's size.
     write_glb(arrays, raw)
     # The texture becomes WebP in the packed GLB, in the compressor's thread once it is packed.
-    then = partial(_webp_texture, dst, arrays) if arrays.uvs is not None else None
+    then = None
+    if textures is not None and arrays.uvs is not None:
+        then = partial(textures.add_to, dst, texture_px)
     compressor.submit(raw, dst, "-cc", then=then)
     return DerivativeFile(kind, dst, GLB, faces=arrays.face_count)
-
-
-def _webp_texture(path: Path, arrays: MeshArrays) -> None:
-    image = arrays.texture_image()
-    if image is not None:
-        add_webp_texture(path, image)

@@ -106,7 +106,9 @@ def encode_texture(image: Image.Image, max_px: int = MAX_TEXTURE_PX) -> tuple[by
     if has_alpha:
         image.save(out, format="PNG", optimize=False, compress_level=6)
         return out.getvalue(), "image/png"
-    image.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=True)
+    # No optimize=True (a second pass for smaller Huffman tables): this JPEG is the master's
+    # working copy, which every published GLB replaces with WebP and a fallback (webp.py).
+    image.save(out, format="JPEG", quality=JPEG_QUALITY)
     return out.getvalue(), "image/jpeg"
 
 

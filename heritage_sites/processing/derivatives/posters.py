@@ -10,15 +10,22 @@ from PIL import Image
 
 from ..types import DerivativeFile
 from .glb import MeshArrays
-from .render import BlankRender, Stage, make_stage, render
+from .render import BlankRender, Stage, make_stage, pixel_rays, render, render_smooth
+from .webp import WEBP_METHOD
 
-POSTER_SIZES = (1024, 512)
-SUPERSAMPLE = 1.5  # drawn at 1.5 times the largest size and scaled down: smooth edges
+POSTER_SIZES = (1024, 512)  # the largest is drawn (edges antialiased), the others scaled down
 POSTER_VIEW = {"azimuth_deg": 35.0, "elevation_deg": 22.0}  # three-quarter view, from above
 TURNTABLE_FRAMES = 24
 TURNTABLE_SIZE = 320
 TURNTABLE_FRAME_MS = 120
 MIN_COVERAGE = 0.01  # below 1% of the picture, the poster would look blank
+
+
+def warm_up() -> None:
+    """Compute the ray directions of the poster and turntable sizes (render.pixel_rays caches
+    them): done once in the sandbox's fork server, every scan's child inherits them."""
+    pixel_rays(POSTER_SIZES[0])
+    pixel_rays(TURNTABLE_SIZE)
 
 
 def write_posters(
@@ -45,7 +52,7 @@ def write_posters(
 
 
 def _write_poster_images(stage: Stage, workdir: Path) -> list[DerivativeFile]:
-    big, coverage = render(stage, round(POSTER_SIZES[0] * SUPERSAMPLE), **POSTER_VIEW)
+    big, coverage = render_smooth(stage, POSTER_SIZES[0], **POSTER_VIEW)
     if coverage < MIN_COVERAGE:
         raise BlankRender(
             "The poster came out blank: the scan shows almost nothing from the front. "
@@ -53,11 +60,11 @@ def _write_poster_images(stage: Stage, workdir: Path) -> list[DerivativeFile]:
         )
     out = []
     for size in POSTER_SIZES:
-        image = big.resize((size, size), Image.Resampling.LANCZOS)
+        image = big if size == big.width else big.resize((size, size), Image.Resampling.LANCZOS)
         png = workdir / f"poster_{size}.png"
         image.save(png, format="PNG", compress_level=4)
         webp = workdir / f"poster_{size}.webp"
-        image.save(webp, format="WEBP", quality=86, method=4)
+        image.save(webp, format="WEBP", quality=86, method=WEBP_METHOD)
         out.append(DerivativeFile("poster", png, "image/png", width=size, height=size))
         out.append(DerivativeFile("poster", webp, "image/webp", width=size, height=size))
     return out
