@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef
 from rest_framework import serializers
@@ -92,13 +92,13 @@ def facet_counts(queryset, names: list[str]) -> dict[str, dict[str, int]]:
         return _counted(queryset, names)
     text = repr((connection.vendor, connection.settings_dict["NAME"], sql, params, names))
     key = "facets:" + hashlib.sha256(text.encode()).hexdigest()
-    kept = cache.get(key)
+    kept = caches["facets"].get(key)
     if kept is not None and changes.unchanged_since(kept["moment"]):
         return kept["counts"]
     moment = changes.moment()  # before counting: a write committed meanwhile is seen as new
     counts = _counted(queryset, names)
     if moment is not None:
-        cache.set(key, {"moment": moment, "counts": counts}, FACET_CACHE_SECONDS)
+        caches["facets"].set(key, {"moment": moment, "counts": counts}, FACET_CACHE_SECONDS)
     return counts
 
 
