@@ -41,8 +41,15 @@ WATCHED_TABLES = (
 SEARCH_TABLES = ("heritage_sites_artefact_fts", "heritage_sites_heritagesite_fts")
 
 POSTGRES_LOG = "heritage_sites_change"
+# Marks of the oldest transaction still running, by time: what lets change_log_prune() drop
+# the log rows no kept answer can still need.
+POSTGRES_MARKS = "heritage_sites_change_mark"
 POSTGRES_FUNCTION = "heritage_sites_change_note"
 SQLITE_COUNTER = "heritage_sites_change_counter"
+
+# How long an answer noted from the log may be given again; the log keeps what notes this
+# young can consult, twice over (change_log_prune, run by beat every KEEP_SECONDS).
+KEEP_SECONDS = 600
 
 _TABLE_NAME = re.compile(r"\b[a-z][a-z0-9_]*\b")
 # Answers that depend on the clock or chance are never kept.
@@ -52,6 +59,8 @@ _VOLATILE = re.compile(r"CURRENT_TIMESTAMP|CURRENT_DATE|NOW\(|RANDOM\(", re.IGNO
 def postgres_statements() -> list[str]:
     statements = [
         f"CREATE TABLE IF NOT EXISTS {POSTGRES_LOG} (xid xid8 PRIMARY KEY)",
+        f"CREATE TABLE IF NOT EXISTS {POSTGRES_MARKS} "
+        "(taken_at timestamptz PRIMARY KEY, oldest xid8 NOT NULL)",
         f"CREATE OR REPLACE FUNCTION {POSTGRES_FUNCTION}() RETURNS trigger "
         "LANGUAGE plpgsql AS $$ BEGIN "
         f"INSERT INTO {POSTGRES_LOG} (xid) VALUES (pg_current_xact_id()) ON CONFLICT DO NOTHING; "
@@ -72,6 +81,7 @@ def postgres_drop_statements() -> list[str]:
         *statements,
         f"DROP FUNCTION IF EXISTS {POSTGRES_FUNCTION}()",
         f"DROP TABLE IF EXISTS {POSTGRES_LOG}",
+        f"DROP TABLE IF EXISTS {POSTGRES_MARKS}",
     ]
 
 
@@ -155,3 +165,34 @@ def unchanged_since(noted: str) -> bool:
         cursor.execute(f"SELECT value FROM {SQLITE_COUNTER} WHERE id = 1")
         row = cursor.fetchone()
     return row is not None and str(row[0]) == value
+
+
+def change_log_prune(*, keep_seconds: float) -> int:
+    """Drop the PostgreSQL log rows that no answer noted in the last ``keep_seconds`` can
+    still consult; return how many. (SQLite keeps a counter: nothing to prune.)
+
+    Each run marks the oldest transaction still running (its snapshot's xmin), with the time.
+    A note taken after a mark has an xmin at least the mark's, and unchanged_since() reads
+    only log rows at or above a note's xmin: rows below the newest mark older than
+    ``keep_seconds`` are read by no note younger than that. Kept answers must not outlive
+    ``keep_seconds``: they live KEEP_SECONDS, and the task keeps twice that."""
+    if connection.vendor != "postgresql":
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {POSTGRES_MARKS} (taken_at, oldest) "
+            "VALUES (clock_timestamp(), pg_snapshot_xmin(pg_current_snapshot())) "
+            "ON CONFLICT DO NOTHING"
+        )
+        cursor.execute(
+            f"SELECT max(oldest) FROM {POSTGRES_MARKS} "
+            "WHERE taken_at <= clock_timestamp() - make_interval(secs => %s)",
+            [keep_seconds],
+        )
+        cut = cursor.fetchone()[0]
+        if cut is None:
+            return 0
+        cursor.execute(f"DELETE FROM {POSTGRES_LOG} WHERE xid < %s::xid8", [str(cut)])
+        pruned = cursor.rowcount
+        cursor.execute(f"DELETE FROM {POSTGRES_MARKS} WHERE oldest < %s::xid8", [str(cut)])
+    return pruned

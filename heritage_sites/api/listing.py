@@ -6,6 +6,7 @@ per value of the main filters, over everything that matches), and, with ``?updat
 from __future__ import annotations
 
 import hashlib
+import time
 
 from django.core.cache import caches
 from django.db import connection
@@ -42,9 +43,9 @@ FACETS = {
 # Tombstones are listed whole on the first page; a mirror that fell further behind than
 # this many removals starts again from a full walk (the answer says so).
 MAX_TOMBSTONES = 10_000
-# Facet counts are kept while nothing they counted has changed (heritage_sites/changes.py);
-# the time limit only bounds what a restored database backup could leave behind.
-FACET_CACHE_SECONDS = 600
+# Facet counts are kept while nothing they counted has changed (heritage_sites/changes.py),
+# for at most changes.KEEP_SECONDS from the moment noted before counting: the log is pruned
+# of what older notes would need, and a restored database backup leaves nothing behind longer.
 
 
 def parameters_for(model) -> set[str]:
@@ -93,12 +94,18 @@ def facet_counts(queryset, names: list[str]) -> dict[str, dict[str, int]]:
     text = repr((connection.vendor, connection.settings_dict["NAME"], sql, params, names))
     key = "facets:" + hashlib.sha256(text.encode()).hexdigest()
     kept = caches["facets"].get(key)
-    if kept is not None and changes.unchanged_since(kept["moment"]):
+    if (
+        kept is not None
+        and time.time() - kept["noted_at"] < changes.KEEP_SECONDS
+        and changes.unchanged_since(kept["moment"])
+    ):
         return kept["counts"]
+    noted_at = time.time()
     moment = changes.moment()  # before counting: a write committed meanwhile is seen as new
     counts = _counted(queryset, names)
     if moment is not None:
-        caches["facets"].set(key, {"moment": moment, "counts": counts}, FACET_CACHE_SECONDS)
+        kept = {"moment": moment, "noted_at": noted_at, "counts": counts}
+        caches["facets"].set(key, kept, changes.KEEP_SECONDS)
     return counts
 
 

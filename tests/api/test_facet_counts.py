@@ -201,3 +201,49 @@ def test_search_answers_are_counted_afresh_on_sqlite(anon, world, counted):
     anon.get("/api/v1/artefacts/?facets=material&search=bowl")
     # SQLite's search reads the FTS5 tables, which the change log does not follow.
     assert len(counted) == (2 if connection.vendor == "sqlite" else 1)
+
+
+def test_a_kept_count_older_than_its_lifetime_is_counted_afresh(anon, world, counted, monkeypatch):
+    import time
+
+    from heritage_sites import changes
+
+    _follows(anon, counted)
+    now = time.time()
+    monkeypatch.setattr(time, "time", lambda: now + changes.KEEP_SECONDS + 1)
+    # Nothing changed, but the log may have been pruned of what so old a note would need.
+    assert _follows(anon, counted) == 2
+    assert _follows(anon, counted) == 0
+
+
+def test_pruning_the_log_drops_old_rows_and_counts_still_follow_writes(anon, world, counted):
+    from django.db import connection
+
+    from heritage_sites import changes
+
+    if connection.vendor != "postgresql":
+        assert changes.change_log_prune(keep_seconds=0) == 0  # a counter: nothing to prune
+        return
+
+    def logged(table=changes.POSTGRES_LOG) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM {table}")
+            return cursor.fetchone()[0]
+
+    before = logged()
+    assert before > 0  # the fixture's writes
+    # A mark, made to look two hours old: it stands for a run of the task long ago.
+    assert changes.change_log_prune(keep_seconds=3600) == 0  # no mark is that old yet
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {changes.POSTGRES_MARKS} SET taken_at = taken_at - interval '2h'")
+    _follows(anon, counted)  # counted and kept, noted after the mark
+    ArtefactFactory(materials=[world["silk"]])  # writes after the note
+    written = logged() - before
+    assert written >= 1
+    pruned = changes.change_log_prune(keep_seconds=3600)
+    assert pruned == before  # the fixture's writes, all before the mark
+    assert logged() == written  # the writes after the note stay
+    assert _follows(anon, counted) == 2  # and is seen
+    assert _follows(anon, counted) == 0
+    assert anon.get(ARTEFACTS).json()["facets"]["material"] == {"silk": 2, "bronze": 1}
+    assert logged(changes.POSTGRES_MARKS) == 2  # the cut and the newest
