@@ -4,6 +4,7 @@ import smtplib
 
 from celery import shared_task
 
+from heritage_sites import changes
 from heritage_sites.services import access_requests, bulk, packs, scan_processing
 
 
@@ -20,6 +21,12 @@ def process_scan(self, scan_id: int) -> str | None:
         return scan_processing.scan_process(scan_id=scan_id)
     except scan_processing.TransientError as exc:
         raise self.retry(exc=exc, countdown=min(300, 10 * 2**self.request.retries)) from exc
+
+
+@shared_task(ignore_result=True, soft_time_limit=120, time_limit=150)
+def prune_change_log() -> int:
+    """Drop the change-log rows that no kept facet count can still consult."""
+    return changes.change_log_prune(keep_seconds=2 * changes.KEEP_SECONDS)
 
 
 @shared_task(ignore_result=True, soft_time_limit=120, time_limit=150)

@@ -3,6 +3,8 @@
 from django.conf import settings
 from kombu import Exchange, Queue
 
+from heritage_sites import changes
+
 broker_url = settings.CELERY_BROKER_URL
 task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
 task_eager_propagates = True
@@ -65,6 +67,7 @@ task_default_queue = "scans"
 # hold up the reaper on the small maintenance worker.
 task_routes = {
     "heritage_sites.tasks.reap_scans": {"queue": "maintenance"},
+    "heritage_sites.tasks.prune_change_log": {"queue": "maintenance"},
     "heritage_sites.tasks.send_mail": {"queue": "maintenance"},
 }
 
@@ -75,6 +78,13 @@ beat_schedule = {
         "task": "heritage_sites.tasks.reap_scans",
         "schedule": float(settings.SCAN_REAPER_INTERVAL),
         "options": {"expires": float(settings.SCAN_REAPER_INTERVAL)},
-    }
+    },
+    # The PostgreSQL change log behind kept facet counts gains a row per writing transaction;
+    # this drops the rows no kept count can still need (heritage_sites/changes.py).
+    "prune-change-log": {
+        "task": "heritage_sites.tasks.prune_change_log",
+        "schedule": float(changes.KEEP_SECONDS),
+        "options": {"expires": float(changes.KEEP_SECONDS)},
+    },
 }
 beat_schedule_filename = str(settings.DATA_DIR / "celerybeat-schedule")

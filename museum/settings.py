@@ -317,7 +317,14 @@ CACHES = {
         "LOCATION": CACHE_REDIS_URL,
     }
     if CACHE_REDIS_URL
-    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Facet counts kept by each process (exact in each: heritage_sites/changes.py says when
+    # they are stale), apart from the throttling counts so they never push those out.
+    "facets": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "facets",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
 }
 
 # --- API ------------------------------------------------------------------------------------

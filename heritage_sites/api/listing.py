@@ -5,10 +5,16 @@ per value of the main filters, over everything that matches), and, with ``?updat
 
 from __future__ import annotations
 
+import hashlib
+import time
+
+from django.core.cache import caches
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
+from heritage_sites import changes
 from heritage_sites.models import (
     Artefact,
     DeletedRecord,
@@ -37,6 +43,9 @@ FACETS = {
 # Tombstones are listed whole on the first page; a mirror that fell further behind than
 # this many removals starts again from a full walk (the answer says so).
 MAX_TOMBSTONES = 10_000
+# Facet counts are kept while nothing they counted has changed (heritage_sites/changes.py),
+# for at most changes.KEEP_SECONDS from the moment noted before counting: the log is pruned
+# of what older notes would need, and a restored database backup leaves nothing behind longer.
 
 
 def parameters_for(model) -> set[str]:
@@ -69,10 +78,40 @@ def _facet_names(request, model) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def facet_counts(queryset, names: list[str]) -> dict[str, dict[str, int]]:
-    model = queryset.model
+def _matching(queryset):
     # order_by(): the model's default ordering would split each GROUP BY value.
-    matching = model._base_manager.filter(pk__in=queryset.order_by().values("pk")).order_by()
+    return queryset.model._base_manager.filter(pk__in=queryset.order_by().values("pk")).order_by()
+
+
+def facet_counts(queryset, names: list[str]) -> dict[str, dict[str, int]]:
+    """Counts per value of each named facet over the rows that match.
+
+    Counting reads every matching row, so an answer is kept and given again while the change
+    log says no committed write has touched the tables it read since it was counted."""
+    sql, params = _matching(queryset).query.sql_with_params()
+    if not changes.reads_only_watched_tables(sql):
+        return _counted(queryset, names)
+    text = repr((connection.vendor, connection.settings_dict["NAME"], sql, params, names))
+    key = "facets:" + hashlib.sha256(text.encode()).hexdigest()
+    kept = caches["facets"].get(key)
+    if (
+        kept is not None
+        and time.time() - kept["noted_at"] < changes.KEEP_SECONDS
+        and changes.unchanged_since(kept["moment"])
+    ):
+        return kept["counts"]
+    noted_at = time.time()
+    moment = changes.moment()  # before counting: a write committed meanwhile is seen as new
+    counts = _counted(queryset, names)
+    if moment is not None:
+        kept = {"moment": moment, "noted_at": noted_at, "counts": counts}
+        caches["facets"].set(key, kept, changes.KEEP_SECONDS)
+    return counts
+
+
+def _counted(queryset, names: list[str]) -> dict[str, dict[str, int]]:
+    model = queryset.model
+    matching = _matching(queryset)
     counts = {}
     for name in names:
         path = FACETS[model][name]

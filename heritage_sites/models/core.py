@@ -233,8 +233,9 @@ class HeritageSite(Reviewable, TimeStamped):
             ),
         ]
         indexes = [
+            # No (latitude, longitude) index: bbox and near read the spatial index of migration
+            # 0019 (api/geo.py); a B-tree on latitude read a whole band of the Earth.
             models.Index(fields=["state"]),
-            models.Index(fields=["latitude", "longitude"]),
             # The API's default list order and cursor walks (name, then id), and sync.
             models.Index(fields=["name_en", "id"], name="site_name_en_id"),
             # The same walk over published sites only (what every visitor asks): SQLite would
