@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
 
 import django_filters as df
@@ -176,6 +177,14 @@ class _Sync(df.FilterSet):
     )
 
     def filter_updated_since(self, queryset, name, value):
+        # In UTC: ISO 8601 allows offsets PostgreSQL refuses (+16:19 was a 500), and the
+        # instant is the same.
+        try:
+            value = value.astimezone(datetime.UTC)
+        except OverflowError:
+            raise ValidationError(
+                {"updated_since": ["updated_since is before the year 1 in UTC: send a later time."]}
+            ) from None
         self.request.updated_since = value
         return queryset.filter(updated_at__gte=value)
 

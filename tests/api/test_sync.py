@@ -106,6 +106,29 @@ def test_a_bad_updated_since_is_a_400(anon):
     assert "updated_since" in response.json()["errors"]
 
 
+LISTS = ["sites", "artefacts", "scans", "routes", "exhibitions"]
+
+
+@pytest.mark.parametrize("path", LISTS)
+def test_updated_since_takes_any_iso_offset(anon, home, path):
+    # +16:19 is valid ISO 8601 that PostgreSQL refuses as an offset (schemathesis found a 500).
+    _route(home, "silk")
+    ArtefactFactory(slug="bowl")
+    for stamp, found in (("0201-01-21T11:18:35.8+16:19", True), ("2999-01-01T00:00-15:59", False)):
+        response = anon.get(f"/api/v1/{path}/", {"updated_since": stamp})
+        assert response.status_code == 200, response.content
+        if path in ("artefacts", "routes"):
+            assert bool(response.json()["results"]) == found
+
+
+@pytest.mark.parametrize("path", LISTS)
+def test_an_updated_since_before_the_year_1_is_a_400(anon, path):
+    response = anon.get(f"/api/v1/{path}/", {"updated_since": "0001-01-01T00:00:00+15:00"})
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert "year 1" in response.json()["errors"]["updated_since"][0]
+
+
 def _route(home, slug: str):
     return RouteFactory(institution=home, slug=slug, state=PublicationState.PUBLISHED)
 
