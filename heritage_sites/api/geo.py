@@ -163,11 +163,10 @@ def around(lat: float, lon: float, radius_km: float) -> Q:
     south, north = max(-90.0, lat - dlat), min(90.0, lat + dlat)
     condition = Q(latitude__gte=south, latitude__lte=north)
     cos_lat = math.cos(math.radians(lat))
-    if lat - dlat <= -90 or lat + dlat >= 90 or cos_lat < 1e-6:
-        # The circle holds a pole: every longitude.
-        return Q(InIndexedBoxes([(-180.0, south, 180.0, north)])) & condition
-    dlon = math.degrees(radius_km / (EARTH_RADIUS_KM * cos_lat))
+    holds_pole = lat - dlat <= -90 or lat + dlat >= 90 or cos_lat < 1e-6
+    dlon = 180.0 if holds_pole else math.degrees(radius_km / (EARTH_RADIUS_KM * cos_lat))
     if dlon >= 180:
+        # The circle holds a pole, or is wider than the Earth at this latitude: every longitude.
         return Q(InIndexedBoxes([(-180.0, south, 180.0, north)])) & condition
     west, east = ((lon - dlon + 180) % 360) - 180, ((lon + dlon + 180) % 360) - 180
     return (
